@@ -1,0 +1,21 @@
+namespace Glass.Bench;
+
+/// <summary>Every benchmark by name, one file each. Benchmarks print figures; they never assert.</summary>
+public static class BenchCatalog
+{
+    static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
+    {
+    };
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || !Benchmarks.TryGetValue(args[0], out var bench))
+        {
+            Console.WriteLine("benchmarks:");
+            foreach (var (name, b) in Benchmarks) Console.WriteLine($"  {name,-16} {b.Description}");
+            return args.Length == 0 ? 0 : 2;
+        }
+        Glass.Runtime.TorchRuntime.Initialize();
+        return bench.Run(args[1..]);
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Glass.Runtime;
+
+namespace Glass.Cli;
+
+/// <summary>Runs a command body with the project's error policy: user errors are one line on
+/// stderr and a non-zero exit code, never a stack trace; Ctrl-C is passed to the body as a token.</summary>
+public static class CliRunner
+{
+    public static void SetGuardedAction(this Command command, Func<ParseResult, CancellationToken, int> body) =>
+        command.SetAction((ParseResult result, CancellationToken token) => Task.FromResult(Run(() => body(result, token))));
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (UserMessage(e) is { } message)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"error: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The one-line message for errors a user can fix; null for bugs (which keep their trace).</summary>
+    public static string? UserMessage(Exception e) => e switch
+    {
+        GlassException g => g.Message,
+        FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
+        DirectoryNotFoundException d => d.Message,
+        UnauthorizedAccessException u => $"permission denied: {u.Message}",
+        IOException io => io.Message,
+        OperationCanceledException => "cancelled",
+        AggregateException { InnerExceptions.Count: 1 } a => UserMessage(a.InnerExceptions[0]),
+        _ => null,
+    };
+}

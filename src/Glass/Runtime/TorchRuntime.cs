@@ -1,0 +1,24 @@
+using TorchSharp;
+
+namespace Glass.Runtime;
+
+/// <summary>Process-wide libtorch set-up: native shim, threads, device. Call before any torch use.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Loads libtorch and applies the thread count (0 keeps libtorch's default).</summary>
+    public static void Initialize(int threads = 0)
+    {
+        NativeLibraries.EnsureLoaded();
+        if (threads > 0) torch.set_num_threads(threads);
+    }
+
+    /// <summary>Parses "cpu", "cuda", "cuda:1"; a clear error when CUDA is asked for but absent.</summary>
+    public static torch.Device ParseDevice(string name)
+    {
+        Initialize();
+        var device = new torch.Device(name);
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+            throw new GlassException($"device '{name}' requested but CUDA is not available in this build (TorchSharp-cpu); use --device cpu or install TorchSharp-cuda-linux");
+        return device;
+    }
+}
