@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Glass.Config;
 
 /// <summary>`model:` — the four GLASS networks. Widths marked "ours" are not in the reference
@@ -86,6 +88,7 @@ public sealed class DynamicsNetworkConfig
     /// <summary>s, must equal state_compressor.out_channels.</summary>
     public int StateSize { get; set; } = 8;
     /// <summary>(height, width) of the state grid = input size / 8.</summary>
+    [Length(2, 2)]
     public int[] StateResolution { get; set; } = [12, 16];
     public int HiddenStateSize { get; set; } = 32;
     public int NumActions { get; set; } = 6;
