@@ -20,6 +20,26 @@ internal static class ConfigWriter
         return sb.ToString();
     }
 
+    /// <summary>Every leaf key path → its YAML value text (dictionaries count as one leaf each entry).</summary>
+    public static Dictionary<string, string> Flatten(GlassConfig config)
+    {
+        var result = new Dictionary<string, string>();
+        void Walk(object section, string prefix)
+        {
+            foreach (var key in ConfigSchema.KeysOf(section.GetType()))
+            {
+                var path = prefix.Length == 0 ? key.Name : $"{prefix}.{key.Name}";
+                var value = key.Property.GetValue(section);
+                if (value is not null && ConfigSchema.IsSection(value.GetType())) Walk(value, path);
+                else if (value is IDictionary dict)
+                    foreach (DictionaryEntry e in dict) result[$"{path}.{e.Key}"] = Value(e.Value);
+                else result[path] = Value(value);
+            }
+        }
+        Walk(config, "");
+        return result;
+    }
+
     static void WriteSection(StringBuilder sb, object section, int indent)
     {
         var pad = new string(' ', indent);

@@ -41,4 +41,19 @@ public sealed partial class GlassConfig
         copy.SourceName = SourceName;
         return copy;
     }
+
+    /// <summary>Key paths (e.g. `model.action_separator.action_network.num_actions`) whose values differ
+    /// between the two trees, limited to keys under <paramref name="underPath"/> ("" = all).</summary>
+    public IReadOnlyList<string> DifferencesFrom(GlassConfig other, string underPath = "")
+    {
+        var mine = ConfigWriter.Flatten(this);
+        var theirs = ConfigWriter.Flatten(other);
+        return mine.Keys.Union(theirs.Keys)
+            .Where(k => underPath.Length == 0 || k == underPath || k.StartsWith(underPath + ".", StringComparison.Ordinal))
+            .Where(k => mine.GetValueOrDefault(k) != theirs.GetValueOrDefault(k))
+            .ToList();
+    }
+
+    /// <summary>The value at a key path as YAML text (e.g. "6", "[12, 16]"), or null for a section or unknown path.</summary>
+    public string? ValueText(string keyPath) => ConfigWriter.Flatten(this).GetValueOrDefault(keyPath);
 }

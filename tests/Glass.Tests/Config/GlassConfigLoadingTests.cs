@@ -197,4 +197,20 @@ public class GlassConfigLoadingTests
         Assert.Equal("pretraining_steps_gma", ConfigSchema.SnakeCase("PretrainingStepsGma"));
         Assert.Equal("local_action_vq_loss", ConfigSchema.SnakeCase("LocalActionVqLoss"));
     }
+
+    [Fact]
+    public void DifferencesNameTheChangedKeys()
+    {
+        var paper = GlassConfig.Load(Ref("wsprites.yaml"));
+        var tennis = GlassConfig.Load(Ref("tennis_single_player.yaml"));
+        var model = paper.DifferencesFrom(tennis, "model");
+        Assert.Contains("model.action_separator.action_network.num_actions", model);
+        Assert.Contains("model.action_separator.dynamics_network.state_resolution", model);
+        Assert.DoesNotContain(model, k => !k.StartsWith("model."));
+        Assert.Empty(paper.DifferencesFrom(GlassConfig.Load(Ref("wsprites-ablations-no-bg.yaml")), "model"));
+        Assert.Equal("[12, 32]", tennis.ValueText("model.action_separator.dynamics_network.state_resolution"));
+        var other = paper.Clone();
+        other.Generation.Actions["jump"] = [0, -1];
+        Assert.Equal(["generation.actions.jump"], paper.DifferencesFrom(other));
+    }
 }
