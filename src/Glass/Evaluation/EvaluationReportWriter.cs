@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Glass.IO;
 using ScottPlot;
 
 namespace Glass.Evaluation;
@@ -21,23 +22,23 @@ public static class EvaluationReportWriter
         var plots = new List<(string Title, string File)>();
         if (report.Confusion is { } confusion)
         {
-            WriteAtomically(Path.Combine(outDir, ConfusionPlot), "confusion plot", s => s.Write(ConfusionPng(confusion)));
+            AtomicFile.Write(Path.Combine(outDir, ConfusionPlot), "confusion plot", s => s.Write(ConfusionPng(confusion)));
             plots.Add(("Learned local action ids vs true labels", ConfusionPlot));
         }
         foreach (var (layer, file, title) in new[] { ("fg", ForegroundShiftPlot, "Foreground shift errors"), ("bg", BackgroundShiftPlot, "Background shift errors") })
         {
             var series = new[] { layer, "re_" + layer }.Where(report.ShiftErrorsPx.ContainsKey).ToList();
             if (series.Count == 0) continue;
-            WriteAtomically(Path.Combine(outDir, file), "shift error plot",
+            AtomicFile.Write(Path.Combine(outDir, file), "shift error plot",
                 s => s.Write(HistogramPng(series.Select(k => (k.StartsWith("re_") ? "re-run on generated clips" : "real clips", report.ShiftErrorsPx[k])).ToList(), title)));
             plots.Add((title, file));
         }
         written.AddRange(plots.Select(p => Path.Combine(outDir, p.File)));
 
         var json = Path.Combine(outDir, MetricsFile);
-        WriteAtomically(json, "metrics", s => s.Write(MetricsJson(report)));
+        AtomicFile.Write(json, "metrics", s => s.Write(MetricsJson(report)));
         var markdown = Path.Combine(outDir, ReportFile);
-        WriteAtomically(markdown, "report", s => s.Write(Encoding.UTF8.GetBytes(Markdown(report, plots))));
+        AtomicFile.Write(markdown, "report", s => s.Write(Encoding.UTF8.GetBytes(Markdown(report, plots))));
         written.Insert(0, markdown);
         written.Insert(0, json);
         return written;
@@ -181,21 +182,5 @@ public static class EvaluationReportWriter
         plot.YLabel("transitions");
         plot.Axes.Margins(bottom: 0);
         return plot.GetImageBytes(720, 420, ImageFormat.Png);
-    }
-
-    // Replaced by Glass.IO.AtomicFile once the shared IO lands on main.
-    static void WriteAtomically(string path, string what, Action<Stream> write)
-    {
-        var tmp = $"{path}.tmp-{Environment.ProcessId}";
-        try
-        {
-            using (var stream = File.Create(tmp)) write(stream);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw new GlassException($"{path}: cannot write the {what} ({e.Message}); check the folder is writable and has space", e);
-        }
     }
 }
