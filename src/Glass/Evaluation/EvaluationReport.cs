@@ -29,6 +29,8 @@ public sealed class EvaluationReport
     public ActionConfusion? Confusion { get; set; }
     /// <summary>Per-transition shift errors in pixels for the histograms, e.g. "fg", "re_fg", "bg", "re_bg".</summary>
     public Dictionary<string, double[]> ShiftErrorsPx { get; } = [];
+    /// <summary>A picture of one evaluated clip, real frames above generated ones: (3, H', W') in [0, 1], or null.</summary>
+    public TorchSharp.torch.Tensor? SampleStrip { get; set; }
 
     /// <summary>Records a value; a NaN (an undefined figure, e.g. an angle match without any non-zero shift) is
     /// stored as skipped with <paramref name="reasonIfUndefined"/>.</summary>

@@ -12,7 +12,7 @@ namespace Glass.Evaluation;
 public static class EvaluationReportWriter
 {
     public const string MetricsFile = "metrics.json", ReportFile = "report.md",
-        ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
+        SamplesImage = "samples.png", ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
 
     /// <summary>Writes every file; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationReport report, string outDir)
@@ -20,6 +20,12 @@ public static class EvaluationReportWriter
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
         var plots = new List<(string Title, string File)>();
+        if (report.SampleStrip is { } strip)
+        {
+            var image = ImageIO.ToRgbImage(strip * 2 - 1);
+            AtomicFile.Write(Path.Combine(outDir, SamplesImage), "sample frames", s => s.Write(ImageIO.EncodePng(image)));
+            plots.Add(("First test clip: real frames (top), generated from its first frame (bottom)", SamplesImage));
+        }
         if (report.Confusion is { } confusion)
         {
             AtomicFile.Write(Path.Combine(outDir, ConfusionPlot), "confusion plot", s => s.Write(ConfusionPng(confusion)));

@@ -40,7 +40,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
             progress?.Report(clips);
         }
         if (clips == 0) throw new GlassException("evaluation: the split holds no clip to evaluate");
-        var report = new EvaluationReport();
+        var report = new EvaluationReport { SampleStrip = SampleStrip() };
         Summarize(report, fid, fvd);
         return report;
     }
