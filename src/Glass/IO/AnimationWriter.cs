@@ -73,29 +73,16 @@ public static class AnimationWriter
                 throw new GlassException($"{full} holds {Path.GetRelativePath(full, entry)}, which is not a frame; refusing to replace that folder, choose another output");
     }
 
-    static void WriteFolder(string full, IReadOnlyList<RgbImage> frames, Dictionary<string, IReadOnlyList<RgbImage>>? extras)
-    {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full))!;
-        Directory.CreateDirectory(parent);
-        var target = Path.TrimEndingDirectorySeparator(full);
-        var temp = OutputFile.TempPath(target);
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        try
+    static void WriteFolder(string full, IReadOnlyList<RgbImage> frames, Dictionary<string, IReadOnlyList<RgbImage>>? extras) =>
+        // CheckFolder made sure an existing folder holds frames only, so replacing it loses nothing else.
+        AtomicFile.WriteDirectory(full, "PNG frames", temp =>
         {
-            Directory.CreateDirectory(temp);
-            for (int i = 0; i < frames.Count; i++) File.WriteAllBytes(Path.Combine(temp, FrameName(i)), frames[i].EncodePng());
+            for (int i = 0; i < frames.Count; i++) File.WriteAllBytes(Path.Combine(temp, FrameName(i)), ImageIO.EncodePng(frames[i]));
             foreach (var (name, extra) in extras ?? [])
             {
                 var sub = Path.Combine(temp, name);
                 Directory.CreateDirectory(sub);
-                for (int i = 0; i < extra.Count; i++) File.WriteAllBytes(Path.Combine(sub, FrameName(i)), extra[i].EncodePng());
+                for (int i = 0; i < extra.Count; i++) File.WriteAllBytes(Path.Combine(sub, FrameName(i)), ImageIO.EncodePng(extra[i]));
             }
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true); // checked by CheckFolder: frames only
-            Directory.Move(temp, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
-    }
+        });
 }

@@ -19,9 +19,7 @@ public static class GifWriter
 {
     public static void Save(string path, IReadOnlyList<RgbImage> frames, GifOptions? options = null)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        OutputFile.Write(full, stream => Write(stream, frames, options));
+        AtomicFile.Write(path, "GIF animation", stream => Write(stream, frames, options));
     }
 
     public static void Write(Stream stream, IReadOnlyList<RgbImage> frames, GifOptions? options = null)

@@ -53,7 +53,7 @@ static class DecodedVideo
             for (int x = 0; x < bitmap.Width; x++)
             {
                 var c = bitmap.GetPixel(x, y);
-                image[x, y] = (c.Red, c.Green, c.Blue);
+                image.SetPixel(x, y, (c.Red, c.Green, c.Blue));
             }
         return image;
     }

@@ -14,10 +14,10 @@ public class VideoOutputTests
             var f = new RgbImage(width, height);
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
-                    f[x, y] = y < height / 2 ? ((byte)30, (byte)60, (byte)200) : ((byte)20, (byte)160, (byte)40);
+                    f.SetPixel(x, y, y < height / 2 ? ((byte)30, (byte)60, (byte)200) : ((byte)20, (byte)160, (byte)40));
             for (int y = 5; y < 15; y++)
                 for (int x = 2 + 3 * t; x < 10 + 3 * t && x < width; x++)
-                    f[x, y] = (250, (byte)(10 * t), 0);
+                    f.SetPixel(x, y, (250, (byte)(10 * t), 0));
             frames.Add(f);
         }
         return frames;
@@ -33,7 +33,7 @@ public class VideoOutputTests
             var f = new RgbImage(width, height);
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
-                    f[x, y] = ((byte)(255 * x / width), (byte)(255 * y / height), (byte)Math.Clamp(128 + 40 * Math.Sin((x + t) / 5.0) + random.Next(-6, 7), 0, 255));
+                    f.SetPixel(x, y, ((byte)(255 * x / width), (byte)(255 * y / height), (byte)Math.Clamp(128 + 40 * Math.Sin((x + t) / 5.0) + random.Next(-6, 7), 0, 255)));
             frames.Add(f);
         }
         return frames;
@@ -71,7 +71,7 @@ public class VideoOutputTests
             for (int p = 0; p < indices.Length; p++)
             {
                 var c = palette[indices[p]];
-                Assert.Equal(((byte)(c >> 16), (byte)(c >> 8), (byte)c), gif.Frames[i][p % 160, p / 160]);
+                Assert.Equal(((byte)(c >> 16), (byte)(c >> 8), (byte)c), gif.Frames[i].GetPixel(p % 160, p / 160));
             }
             // Better than the fixed 6x7x6 colour cube a naive encoder would use.
             var cube = new RgbImage(160, 120, frames[i].Pixels.Select((v, p) => (byte)(Math.Round(v / 255.0 * (p % 3 == 1 ? 6 : 5)) * 255 / (p % 3 == 1 ? 6 : 5))).ToArray());
@@ -184,8 +184,8 @@ public class VideoOutputTests
         var image = new RgbImage(2, 1, [1, 2, 3, 4, 5, 6]);
         var big = image.ScaleNearest(3);
         Assert.Equal((6, 3), (big.Width, big.Height));
-        Assert.Equal(((byte)1, (byte)2, (byte)3), big[2, 2]);
-        Assert.Equal(((byte)4, (byte)5, (byte)6), big[3, 0]);
+        Assert.Equal(((byte)1, (byte)2, (byte)3), big.GetPixel(2, 2));
+        Assert.Equal(((byte)4, (byte)5, (byte)6), big.GetPixel(3, 0));
     }
 
     [Fact]
@@ -193,12 +193,12 @@ public class VideoOutputTests
     {
         var red = new RgbImage(2, 2); red.Fill((255, 0, 0));
         var blue = new RgbImage(2, 2); blue.Fill((0, 0, 255));
-        var grid = RgbImage.Grid([red, blue, blue, red], columns: 2, gap: 1, background: (0, 0, 0));
+        var grid = FrameLayout.Grid([red, blue, blue, red], columns: 2, gap: 1, background: (0, 0, 0));
         Assert.Equal((5, 5), (grid.Width, grid.Height));
-        Assert.Equal(((byte)255, (byte)0, (byte)0), grid[0, 0]);
-        Assert.Equal(((byte)0, (byte)0, (byte)0), grid[2, 0]);
-        Assert.Equal(((byte)0, (byte)0, (byte)255), grid[3, 0]);
-        Assert.Equal(((byte)0, (byte)0, (byte)255), grid[0, 3]);
-        Assert.Equal(((byte)255, (byte)0, (byte)0), grid[4, 4]);
+        Assert.Equal(((byte)255, (byte)0, (byte)0), grid.GetPixel(0, 0));
+        Assert.Equal(((byte)0, (byte)0, (byte)0), grid.GetPixel(2, 0));
+        Assert.Equal(((byte)0, (byte)0, (byte)255), grid.GetPixel(3, 0));
+        Assert.Equal(((byte)0, (byte)0, (byte)255), grid.GetPixel(0, 3));
+        Assert.Equal(((byte)255, (byte)0, (byte)0), grid.GetPixel(4, 4));
     }
 }
