@@ -5,7 +5,8 @@ const KEYS = {
   ArrowRight: 'right', KeyD: 'right', ArrowLeft: 'left', KeyA: 'left',
   ArrowUp: 'up', KeyW: 'up', ArrowDown: 'down', KeyS: 'down', Space: 'stay',
 };
-const SCALE = 4;
+// Integer (nearest-neighbour) scale that makes the frame about 640 px wide.
+const DISPLAY_WIDTH = 640;
 const MAX_THUMBS = 48;
 
 const el = id => document.getElementById(id);
@@ -178,7 +179,8 @@ async function loadPreviews() {
 
 function buildControls(info) {
   el('model').textContent = info.model;
-  screen.width = info.width * SCALE; screen.height = info.height * SCALE;
+  const scale = Math.max(1, Math.floor(DISPLAY_WIDTH / info.width));
+  screen.width = info.width * scale; screen.height = info.height * scale;
   for (const c of [frameCanvas, maskCanvas]) { c.width = info.width; c.height = info.height; }
   const names = new Set(info.globalActions.map(a => a.name));
   document.querySelectorAll('#arrows button').forEach(b => {

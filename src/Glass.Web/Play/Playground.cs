@@ -36,7 +36,7 @@ public sealed class Playground : IAsyncDisposable
         ownsTempRoot = options.TempRoot is null;
         TempRoot = options.TempRoot ?? Path.Combine(Path.GetTempPath(), $"glass-serve-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(TempRoot);
-        cleanup = new Timer(_ => _ = CloseIdleAsync(), null, options.CleanupInterval, options.CleanupInterval);
+        cleanup = new Timer(_ => _ = CloseIdleQuietlyAsync(), null, options.CleanupInterval, options.CleanupInterval);
     }
 
     public int SessionCount => sessions.Count;
@@ -194,6 +194,12 @@ public sealed class Playground : IAsyncDisposable
             closed++;
         }
         return closed;
+    }
+
+    async Task CloseIdleQuietlyAsync()
+    {
+        try { await CloseIdleAsync(); }
+        catch (Exception e) { Console.Error.WriteLine($"warning: closing idle sessions failed: {e.Message}"); }
     }
 
     /// <summary>A path for a file of this session inside the temp folder; the name never comes from the client.</summary>

@@ -87,6 +87,7 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
             var screenshot = Path.Combine(TestPaths.NewTempDir("glass-screenshot"), "playground.png");
             driver.GetScreenshot().SaveAsFile(screenshot);
             Assert.True(new FileInfo(screenshot).Length > 1000);
+            output.WriteLine($"screenshot: {screenshot}");
         }
         finally
         {
