@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using Glass.IO;
 using Glass.Web.Play;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -68,7 +69,7 @@ public static class PlaygroundApi
 
         var thumbnails = new System.Collections.Concurrent.ConcurrentDictionary<(string, int), byte[]>();
         app.MapGet("/api/starts/{source}/{index:int}", (string source, int index) =>
-            Results.Bytes(thumbnails.GetOrAdd((source, index), key => playground.StartImage(key.Item1, key.Item2).Picture.EncodePng()), "image/png"));
+            Results.Bytes(thumbnails.GetOrAdd((source, index), key => FrameCodec.Png(playground.StartImage(key.Item1, key.Item2).Image)), "image/png"));
 
         app.MapPost("/api/sessions", async (HttpContext c) =>
         {
@@ -109,9 +110,8 @@ public static class PlaygroundApi
             var options = playground.Options;
             var extension = ImageUpload.ExtensionFor(c.Request.ContentType);
             var bytes = await ImageUpload.ReadLimitedAsync(c.Request.Body, c.Request.ContentLength, options.MaxUploadBytes, c.RequestAborted);
-            var picture = ImageUpload.Decode(bytes, extension, options.MaxUploadPixels, model.Width, model.Height);
-            // Kept (in the temp folder only, under a name of ours) while the session lives.
-            await File.WriteAllBytesAsync(playground.NewTempFile(session, extension), bytes, c.RequestAborted);
+            // Written to the temp folder only, under a name of ours, and kept while the session lives.
+            var picture = ImageUpload.Decode(bytes, extension, options.MaxUploadPixels, model.Width, model.Height, playground.NewTempFile(session, extension));
             return Frame(await playground.SetStartAsync(session, picture, "upload"), clock);
         });
 
@@ -135,8 +135,8 @@ public static class PlaygroundApi
 
     static IResult Frame(PlayResult r, Stopwatch clock)
     {
-        var frame = Convert.ToBase64String(r.Frame.EncodePng());
-        var mask = r.Mask is null ? null : Convert.ToBase64String(Picture.EncodeMaskOverlayPng(r.Mask, r.Frame.Width, r.Frame.Height));
+        var frame = Convert.ToBase64String(FrameCodec.Png(r.Frame));
+        var mask = r.Mask is null ? null : Convert.ToBase64String(FrameCodec.MaskOverlayPng(r.Mask));
         return Results.Json(new
         {
             session = r.SessionId,
@@ -183,7 +183,7 @@ public static class PlaygroundApi
     static float Number(JsonElement value, string name) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var x) && float.IsFinite(x) ? x : throw PlaygroundError.BadRequest($"'{name}' must be a finite number");
 
-    static (Picture, string) StartFrom(Playground playground, JsonElement json)
+    static (RgbImage, string) StartFrom(Playground playground, JsonElement json)
     {
         string? source = null;
         int? index = null;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Glass.IO;
 using SkiaSharp;
 
 namespace Glass.Web.Play;
@@ -44,54 +44,46 @@ public static class ImageUpload
     static PlaygroundError TooLarge(long bytes, long max) =>
         PlaygroundError.TooLarge($"upload is larger than the {max / (1024.0 * 1024):0.#} MiB limit (at least {bytes / (1024.0 * 1024):0.#} MiB); send a smaller image");
 
-    /// <summary>Decodes PNG/JPEG bytes and fits them to width x height (centre crop to the aspect ratio, then bilinear resize).</summary>
-    public static Picture Decode(byte[] bytes, string extension, long maxPixels, int width, int height)
+    /// <summary>
+    /// Checks the signature and the header's pixel count, writes the bytes to <paramref name="tempPath"/>
+    /// (inside the server's temp folder), decodes it (alpha onto black) and fits it to width x height:
+    /// centre crop to the frame's aspect ratio, then the same bilinear resize the datasets get.
+    /// </summary>
+    public static RgbImage Decode(byte[] bytes, string extension, long maxPixels, int width, int height, string tempPath)
     {
         var signature = extension == ".png" ? PngSignature : JpegSignature;
         if (bytes.Length < signature.Length || !bytes.AsSpan(0, signature.Length).SequenceEqual(signature))
             throw PlaygroundError.Unsupported($"the upload is declared as {(extension == ".png" ? "PNG" : "JPEG")} but its content is not; send a real PNG or JPEG file");
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data) ?? throw PlaygroundError.BadRequest("the upload cannot be decoded (corrupt or truncated image)");
-        int w = codec.Info.Width, h = codec.Info.Height;
+        int w, h;
+        using (var data = SKData.CreateCopy(bytes))
+        using (var codec = SKCodec.Create(data))
+        {
+            if (codec is null) throw PlaygroundError.BadRequest("the upload cannot be decoded (corrupt or truncated image)");
+            (w, h) = (codec.Info.Width, codec.Info.Height);
+        }
         if (w <= 0 || h <= 0) throw PlaygroundError.BadRequest($"the upload has an invalid size {w}x{h}");
         if ((long)w * h > maxPixels)
             throw PlaygroundError.TooLarge($"the upload is {w}x{h} = {(long)w * h / 1e6:0.#} Mpixel, above the {maxPixels / 1e6:0.#} Mpixel limit; downscale it first");
-        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var bitmap = new SKBitmap(info);
-        var result = codec.GetPixels(info, bitmap.GetPixels());
-        // Incomplete input still fills the decoded rows; a user would rather be told than get a half-grey frame.
-        if (result != SKCodecResult.Success)
-            throw PlaygroundError.BadRequest($"the upload is corrupt or truncated ({result}); re-export the image and try again");
-        return Fit(bitmap, width, height);
-    }
-
-    /// <summary>Centre crop to width:height, resize, flatten alpha onto black.</summary>
-    static Picture Fit(SKBitmap source, int width, int height)
-    {
-        double scale = Math.Max((double)width / source.Width, (double)height / source.Height);
-        double cropW = width / scale, cropH = height / scale;
-        var src = SKRect.Create((float)((source.Width - cropW) / 2), (float)((source.Height - cropH) / 2), (float)cropW, (float)cropH);
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var surface = SKSurface.Create(info);
-        surface.Canvas.Clear(SKColors.Black);
-        using var image = SKImage.FromBitmap(source);
-        surface.Canvas.DrawImage(image, src, SKRect.Create(width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        var rgba = new byte[width * height * 4];
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        File.WriteAllBytes(tempPath, bytes);
+        RgbImage image;
         try
         {
-            if (!surface.ReadPixels(info, handle.AddrOfPinnedObject(), width * 4, 0, 0))
-                throw new InvalidOperationException("reading back the resized upload failed");
+            image = ImageIO.ReadRgb(tempPath);
         }
-        finally
+        catch (GlassException)
         {
-            handle.Free();
+            File.Delete(tempPath);
+            throw PlaygroundError.BadRequest("the upload is corrupt or truncated; re-export the image and try again");
         }
-        var rgb = new byte[width * height * 3];
-        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
-        {
-            rgb[j] = rgba[i]; rgb[j + 1] = rgba[i + 1]; rgb[j + 2] = rgba[i + 2];
-        }
-        return new Picture(width, height, rgb);
+        return CentreCrop(w, h, width, height).Apply(image);
+    }
+
+    /// <summary>The largest centred box of the frame's aspect ratio, resized to width x height.</summary>
+    static FrameTransform CentreCrop(int w, int h, int width, int height)
+    {
+        double scale = Math.Min((double)w / width, (double)h / height);
+        int cw = Math.Max(1, (int)Math.Round(width * scale)), ch = Math.Max(1, (int)Math.Round(height * scale));
+        int left = (w - cw) / 2, upper = (h - ch) / 2;
+        return new FrameTransform([left, upper, left + cw, upper + ch], width, height);
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 
+using Glass.IO;
+
 namespace Glass.Web.Play;
 
 /// <summary>
@@ -19,11 +21,11 @@ public sealed class PlaySession(TokenBucket bucket)
     public SemaphoreSlim Gate { get; } = new(1, 1);
     public bool Closed { get; set; }
 
-    public Picture? Start { get; set; }
+    public RgbImage? Start { get; set; }
     public string StartLabel { get; set; } = "";
     public IPlayback? Playback { get; set; }
     /// <summary>Frames played since the start image (index 0), oldest dropped beyond the cap.</summary>
-    public List<Picture> Frames { get; } = [];
+    public List<RgbImage> Frames { get; } = [];
     /// <summary>Steps played since the start image (may exceed the frames kept).</summary>
     public int StepCount { get; set; }
     public int LocalAction { get; set; }

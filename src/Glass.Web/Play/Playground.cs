@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using Glass.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Glass.Web.Play;
 
 /// <summary>The frames and timings one operation of a session produced.</summary>
-public sealed record PlayResult(string SessionId, int Step, int LocalAction, Picture Frame, byte[]? Mask, TimeSpan Queued, TimeSpan Ran);
+public sealed record PlayResult(string SessionId, int Step, int LocalAction, RgbImage Frame, GrayImage? Mask, TimeSpan Queued, TimeSpan Ran);
 
 /// <summary>
 /// The playground's core, independent of HTTP: sessions over one shared model. All torch work goes
@@ -44,7 +45,7 @@ public sealed class Playground : IAsyncDisposable
     public IStartImageSource Source(string key) =>
         Sources.FirstOrDefault(s => s.Key == key) ?? throw PlaygroundError.BadRequest($"unknown image source '{key}'; known: {string.Join(", ", Sources.Select(s => s.Key))}");
 
-    public (Picture Picture, string Label) StartImage(string sourceKey, int index)
+    public (RgbImage Image, string Label) StartImage(string sourceKey, int index)
     {
         var source = Source(sourceKey);
         if (index < 0 || index >= source.Count) throw PlaygroundError.BadRequest($"{sourceKey} image {index} does not exist (0..{source.Count - 1})");
@@ -52,7 +53,7 @@ public sealed class Playground : IAsyncDisposable
     }
 
     /// <summary>A new session playing from the given start image.</summary>
-    public async Task<PlayResult> CreateSessionAsync(Picture start, string label)
+    public async Task<PlayResult> CreateSessionAsync(RgbImage start, string label)
     {
         if (sessions.Count >= Options.MaxSessions)
             throw PlaygroundError.Busy($"the playground is full ({Options.MaxSessions} sessions); close a tab or try again later");
@@ -81,14 +82,14 @@ public sealed class Playground : IAsyncDisposable
     }
 
     /// <summary>Replaces the start image: new recurrent state, history restarts at this frame.</summary>
-    public Task<PlayResult> SetStartAsync(PlaySession session, Picture start, string label) => Exclusive(session, wait: true, async () =>
+    public Task<PlayResult> SetStartAsync(PlaySession session, RgbImage start, string label) => Exclusive(session, wait: true, async () =>
     {
         Check(start);
         var timed = await Worker.Run(() =>
         {
             session.Playback?.Dispose();
             session.Playback = null;
-            using var first = start.ToTensor(Model.Device).unsqueeze(0);
+            using var first = FrameCodec.Batch(start, Model.Device);
             session.Playback = Model.Start(first);
             return 0;
         });
@@ -122,7 +123,7 @@ public sealed class Playground : IAsyncDisposable
             using var shifts = tensor(new[] { dx, dy }, [1, 2], device: device);
             using var ids = tensor(new long[] { local }, [1], device: device);
             using var step = playback.Step(shifts, ids);
-            return (Picture.FromTensor(step.Frames)[0], Picture.MasksFromTensor(step.Masks)[0]);
+            return (FrameCodec.Frames(step.Frames)[0], FrameCodec.Masks(step.Masks)[0]);
         });
         var (frame, mask) = timed.Value;
         session.LocalAction = local;
@@ -144,8 +145,9 @@ public sealed class Playground : IAsyncDisposable
         var device = Model.Device;
         var timed = await Worker.Run(() =>
         {
-            var rows = Enumerable.Range(0, k).Select(_ => new List<Picture>()).ToArray();
-            using var first = start.ToTensor(device).unsqueeze(0).expand(k, -1, -1, -1).contiguous();
+            var rows = Enumerable.Range(0, k).Select(_ => new List<RgbImage>()).ToArray();
+            using var one = FrameCodec.Batch(start, device);
+            using var first = one.expand(k, -1, -1, -1).contiguous();
             using var playback = Model.Start(first);
             using var shifts = zeros(k, 2, device: device);
             using var ids = arange(k, dtype: ScalarType.Int64, device: device);
@@ -153,17 +155,17 @@ public sealed class Playground : IAsyncDisposable
             for (int t = 0; t < steps; t++)
             {
                 using var step = playback.Step(shifts, ids);
-                var frames = Picture.FromTensor(step.Frames);
+                var frames = FrameCodec.Frames(step.Frames);
                 for (int a = 0; a < k; a++) rows[a].Add(frames[a]);
             }
             return rows;
         });
-        session.Previews = timed.Value.Select(Picture.EncodeStripPng).ToArray();
+        session.Previews = timed.Value.Select(FrameCodec.StripPng).ToArray();
         return session.Previews;
     });
 
     /// <summary>The frames played so far (start image first), for the video downloads.</summary>
-    public Task<Picture[]> FramesAsync(PlaySession session) => Exclusive(session, wait: true, () => Task.FromResult(session.Frames.ToArray()));
+    public Task<RgbImage[]> FramesAsync(PlaySession session) => Exclusive(session, wait: true, () => Task.FromResult(session.Frames.ToArray()));
 
     /// <summary>Ends a session now (tab closed) or after inactivity; frees its state and temp files.</summary>
     public async Task CloseAsync(string id)
@@ -210,7 +212,7 @@ public sealed class Playground : IAsyncDisposable
         return path;
     }
 
-    void Check(Picture start)
+    void Check(RgbImage start)
     {
         if (start.Width != Model.Width || start.Height != Model.Height)
             throw PlaygroundError.BadRequest($"start image is {start.Width}x{start.Height}, the model plays {Model.Width}x{Model.Height}");

@@ -1,3 +1,5 @@
+using Glass.IO;
+
 namespace Glass.Web.Play;
 
 /// <summary>A list of starting images the page offers (built-in characters, a dataset's test split).</summary>
@@ -10,15 +12,15 @@ public interface IStartImageSource
     int Count { get; }
     string Label(int index);
     /// <summary>The image at the model's frame size.</summary>
-    Picture Load(int index);
+    RgbImage Load(int index);
 }
 
-/// <summary>A fixed list of pictures already at the model's frame size.</summary>
-public sealed class PictureListSource(string key, string title, IReadOnlyList<(string Label, Picture Picture)> items) : IStartImageSource
+/// <summary>A fixed list of images already at the model's frame size.</summary>
+public sealed class ImageListSource(string key, string title, IReadOnlyList<(string Label, RgbImage Image)> items) : IStartImageSource
 {
     public string Key => key;
     public string Title => title;
     public int Count => items.Count;
     public string Label(int index) => items[index].Label;
-    public Picture Load(int index) => items[index].Picture;
+    public RgbImage Load(int index) => items[index].Image;
 }

@@ -27,7 +27,7 @@ public class PlaygroundApiTests
         Assert.Equal(3, info.GetProperty("localActions").GetInt32());
         Assert.Equal(["right", "left", "down", "up", "stay"], info.GetProperty("globalActions").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         var thumb = await t.Http.GetByteArrayAsync("/api/starts/character/2");
-        Assert.Equal(TestImages.Make(32, 24, 2).Rgb, TestImages.Rgb(TestImages.Decode(thumb).Rgba));
+        Assert.Equal(TestImages.Make(32, 24, 2).Pixels, TestImages.Rgb(TestImages.Decode(thumb).Rgba));
     }
 
     [Fact]
@@ -38,26 +38,26 @@ public class PlaygroundApiTests
         var created = await t.PostJson("/api/sessions", new { source = "character", index = 1 });
         var id = created.GetProperty("session").GetString()!;
         Assert.Equal(0, created.GetProperty("step").GetInt32());
-        Assert.Equal(start.Rgb, FrameRgb(created));
+        Assert.Equal(start.Pixels, FrameRgb(created));
 
         var right = await t.PostJson($"/api/sessions/{id}/step", new { action = "right", local = 0 });
         Assert.Equal(1, right.GetProperty("step").GetInt32());
         // The double rolls by dx * W / 2 = 4 pixels.
         var moved = FrameRgb(right);
-        Assert.Equal(start.Rgb[0..3], moved[(4 * 3)..(5 * 3)]);
+        Assert.Equal(start.Pixels[0..3], moved[(4 * 3)..(5 * 3)]);
         Assert.NotNull(right.GetProperty("mask").GetString());
 
         var free = await t.PostJson($"/api/sessions/{id}/step", new { dx = -0.25, dy = 0.0 });
-        Assert.Equal(start.Rgb, FrameRgb(free));
+        Assert.Equal(start.Pixels, FrameRgb(free));
         Assert.Equal(0, free.GetProperty("local").GetInt32());
         var local = await t.PostJson($"/api/sessions/{id}/step", new { action = "stay", local = 2 });
-        Assert.NotEqual(start.Rgb, FrameRgb(local));
+        Assert.NotEqual(start.Pixels, FrameRgb(local));
         Assert.Equal(2, local.GetProperty("local").GetInt32());
 
         var reset = await t.PostJson($"/api/sessions/{id}/reset", null);
         Assert.Equal(0, reset.GetProperty("step").GetInt32());
-        Assert.Equal(start.Rgb, FrameRgb(reset));
-        Assert.Equal(start.Rgb, FrameRgb(await t.PostJson($"/api/sessions/{id}/step", new { action = "stay", local = 0 })));
+        Assert.Equal(start.Pixels, FrameRgb(reset));
+        Assert.Equal(start.Pixels, FrameRgb(await t.PostJson($"/api/sessions/{id}/step", new { action = "stay", local = 0 })));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Glass.IO;
 using Glass.Web;
 using Glass.Web.Play;
 using SkiaSharp;
@@ -55,7 +56,7 @@ sealed class TestServer : IAsyncDisposable
 static class TestImages
 {
     /// <summary>Distinct procedural pictures: a colour gradient with a bright block at a picture-dependent place.</summary>
-    public static Picture Make(int width, int height, int seed)
+    public static RgbImage Make(int width, int height, int seed)
     {
         var rgb = new byte[width * height * 3];
         for (int y = 0; y < height; y++)
@@ -67,10 +68,10 @@ static class TestImages
                 rgb[i + 1] = (byte)(block ? 230 : (60 + 37 * seed) % 200);
                 rgb[i + 2] = (byte)(block ? 40 : 30 + 150 * y / height);
             }
-        return new Picture(width, height, rgb);
+        return new RgbImage(width, height, rgb);
     }
 
-    public static PictureListSource Source(int width, int height, int count) =>
+    public static ImageListSource Source(int width, int height, int count) =>
         new("character", "Test characters", Enumerable.Range(0, count).Select(i => ($"test {i}", Make(width, height, i))).ToList());
 
     /// <summary>Decodes a base64 PNG to (width, height, RGBA bytes).</summary>
