@@ -203,4 +203,33 @@ public class PlaygroundApiTests
         // The session itself did not move.
         Assert.Equal(1, (await t.PostJson($"/api/sessions/{id}/step", new { action = "stay" })).GetProperty("step").GetInt32());
     }
+
+    [Fact]
+    public async Task DownloadsTheSessionAsGifAndMp4()
+    {
+        await using var t = await TestServer.StartAsync(new ShiftingTestModel());
+        var id = (await t.PostJson("/api/sessions", null)).GetProperty("session").GetString()!;
+        foreach (var move in new[] { "right", "down", "stay" }) await t.PostJson($"/api/sessions/{id}/step", new { action = move });
+
+        using var gif = await t.Http.GetAsync($"/api/sessions/{id}/video.gif?scale=3");
+        Assert.Equal(HttpStatusCode.OK, gif.StatusCode);
+        Assert.Equal("image/gif", gif.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("glass-session.gif", gif.Content.Headers.ContentDisposition?.FileNameStar ?? gif.Content.Headers.ContentDisposition?.FileName);
+        var bytes = await gif.Content.ReadAsByteArrayAsync();
+        using (var codec = SkiaSharp.SKCodec.Create(new MemoryStream(bytes)))
+        {
+            Assert.Equal(4, codec.FrameCount); // the start frame and three steps
+            Assert.Equal((96, 72), (codec.Info.Width, codec.Info.Height));
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await t.Http.GetAsync($"/api/sessions/{id}/video.gif?scale=40")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await t.Http.GetAsync($"/api/sessions/{id}/video.avi")).StatusCode);
+
+        if (!Glass.IO.FfmpegVideo.IsAvailable) return; // .ci/run installs ffmpeg; the GIF above is the part that needs nothing
+        using var mp4 = await t.Http.GetAsync($"/api/sessions/{id}/video.mp4");
+        Assert.Equal(HttpStatusCode.OK, mp4.StatusCode);
+        var path = Path.Combine(TestPaths.NewTempDir("glass-mp4"), "session.mp4");
+        await File.WriteAllBytesAsync(path, await mp4.Content.ReadAsByteArrayAsync());
+        Assert.Equal(4, Glass.IO.FfmpegVideo.CountFrames(path));
+        Assert.Empty(Directory.GetFiles(t.Playground.TempRoot));
+    }
 }
