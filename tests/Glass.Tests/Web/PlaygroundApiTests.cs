@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Glass.Runtime;
 using Glass.Web;
+using Glass.Web.Play;
 using Xunit;
 
 namespace Glass.Tests.Web;
@@ -231,5 +232,24 @@ public class PlaygroundApiTests
         await File.WriteAllBytesAsync(path, await mp4.Content.ReadAsByteArrayAsync());
         Assert.Equal(4, Glass.IO.FfmpegVideo.CountFrames(path));
         Assert.Empty(Directory.GetFiles(t.Playground.TempRoot));
+    }
+
+    [Fact]
+    public async Task BindsLoopbackUnlessToldAndRefusesBadAddresses()
+    {
+        var model = new ShiftingTestModel();
+        Playground New(string host, int port) => new(model, new PlaygroundOptions { Host = host, Port = port, TempRoot = TestPaths.NewTempDir("glass-web") }, [TestImages.Source(32, 24, 1)]);
+        await using (var local = await PlaygroundServer.StartAsync(New("localhost", 0)))
+        {
+            Assert.True(local.IsLoopback);
+            Assert.Equal("127.0.0.1", local.Address.Host);
+            // The port is taken now: a clear error, not a stack trace.
+            var taken = await Assert.ThrowsAsync<GlassException>(() => PlaygroundServer.StartAsync(New("127.0.0.1", local.Address.Port)));
+            Assert.Contains("--port", taken.Message);
+        }
+        await using (var open = await PlaygroundServer.StartAsync(New("0.0.0.0", 0)))
+            Assert.False(open.IsLoopback);
+        var e = await Assert.ThrowsAsync<GlassException>(() => PlaygroundServer.StartAsync(New("example.com", 0)));
+        Assert.Contains("--host", e.Message);
     }
 }
