@@ -5,6 +5,7 @@ public static class BenchCatalog
 {
     static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
     {
+        ["serve-load"] = ("playground latency and session isolation under concurrent sessions: " + ServeLoadBench.Usage, ServeLoadBench.Run),
     };
 
     public static int Run(string[] args)
