@@ -1,6 +1,8 @@
+using Glass.Data.WSprites;
 using Glass.Runtime;
 using Glass.Web;
 using Glass.Web.Load;
+using Glass.Web.Play;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -13,7 +15,8 @@ public class LoadCheckTests(ITestOutputHelper output)
     public async Task ConcurrentSessionsSeeOnlyTheirOwnFrames()
     {
         TorchRuntime.Initialize();
-        await using var t = await TestServer.StartAsync(new ShiftingTestModel());
+        var model = GlassPlayableModel.Load(TinyGlass.Checkpoint, TorchSharp.torch.CPU);
+        await using var t = await TestServer.StartAsync(model, sources: [new CharacterStartSource(new BuiltinCharacterLibrary(), 4, model.Width, model.Height)]);
         var report = await LoadCheck.RunAsync(t.Server.Address, new LoadCheckOptions { Sessions = 4, Duration = TimeSpan.FromSeconds(30), StepsPerSecond = 0, MaxStepsPerSession = 25 });
         output.WriteLine(report.Summary());
         Assert.Equal(100, report.Steps);
