@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Glass.Web;
@@ -62,6 +63,7 @@ public sealed class PlaygroundServer : IAsyncDisposable
             k.Limits.MaxConcurrentConnections = 512;
         });
         builder.Services.AddSingleton(playground);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         var app = builder.Build();
         PlaygroundApi.Map(app, playground);
         try
@@ -85,10 +87,12 @@ public sealed class PlaygroundServer : IAsyncDisposable
         throw new GlassException($"--host '{host}' is not an IP address; use 127.0.0.1 (default, this machine only), localhost, or an interface address such as 0.0.0.0");
     }
 
-    /// <summary>Runs until <paramref name="token"/> is cancelled (Ctrl-C in the CLI).</summary>
+    /// <summary>Runs until <paramref name="token"/> is cancelled or the host is asked to stop (ASP.NET's console lifetime takes Ctrl-C and SIGTERM).</summary>
     public async Task WaitAsync(CancellationToken token)
     {
-        try { await Task.Delay(Timeout.Infinite, token); }
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, lifetime.ApplicationStopping);
+        try { await Task.Delay(Timeout.Infinite, stop.Token); }
         catch (OperationCanceledException) { }
     }
 

@@ -107,9 +107,15 @@ async function runStep(move, t0) {
     await show(result, t0);
     say('');
   } catch (e) {
-    state.errors++;
-    if (e.status === 404) { say('session expired: started a new one'); await newSession(); }
-    else say(e.message);
+    if (e.status === 429 || e.status === 503) {
+      // Busy (a new start image being set up) or too fast: try this step again shortly, unless a newer one is waiting.
+      if (!state.pending) state.pending = { move, t0 };
+      await new Promise(resolve => setTimeout(resolve, 50));
+    } else {
+      state.errors++;
+      if (e.status === 404) { say('session expired: started a new one'); await newSession(); }
+      else say(e.message);
+    }
   } finally {
     state.busy = false;
   }

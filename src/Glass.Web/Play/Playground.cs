@@ -139,32 +139,46 @@ public sealed class Playground : IAsyncDisposable
     /// For each local action, a few frames of doing only that action from the session's start image
     /// (a row of the local action matrix); one PNG strip per action.
     /// </summary>
-    public Task<byte[][]> PreviewsAsync(PlaySession session) => Exclusive(session, wait: true, async () =>
+    public async Task<byte[][]> PreviewsAsync(PlaySession session)
     {
-        if (session.Previews is { } cached) return cached;
-        var start = session.Start!;
+        // The session's gate is held only to read and store: steps go on while the previews are made.
+        var (start, cached) = await Exclusive(session, wait: true, () => Task.FromResult((session.Start!, session.Previews)));
+        if (cached is not null) return cached;
         int k = Model.LocalActionCount, steps = Options.PreviewSteps;
         var device = Model.Device;
-        var timed = await Worker.Run(() =>
+        Timed<List<RgbImage>[]> timed;
+        try
         {
-            var rows = Enumerable.Range(0, k).Select(_ => new List<RgbImage>()).ToArray();
-            using var one = FrameCodec.Batch(start, device);
-            using var first = one.expand(k, -1, -1, -1).contiguous();
-            using var playback = Model.Start(first);
-            using var shifts = zeros(k, 2, device: device);
-            using var ids = arange(k, dtype: ScalarType.Int64, device: device);
-            // No dispose scope in this loop: the playback's state must survive from step to step; each step's output is disposed here.
-            for (int t = 0; t < steps; t++)
+            timed = await Worker.Run(() =>
             {
-                using var step = playback.Step(shifts, ids);
-                var frames = FrameCodec.Frames(step.Frames);
-                for (int a = 0; a < k; a++) rows[a].Add(frames[a]);
-            }
-            return rows;
+                var rows = Enumerable.Range(0, k).Select(_ => new List<RgbImage>()).ToArray();
+                using var one = FrameCodec.Batch(start, device);
+                using var first = one.expand(k, -1, -1, -1).contiguous();
+                using var playback = Model.Start(first);
+                using var shifts = zeros(k, 2, device: device);
+                using var ids = arange(k, dtype: ScalarType.Int64, device: device);
+                // No dispose scope in this loop: the playback's state must survive from step to step; each step's output is disposed here.
+                for (int t = 0; t < steps; t++)
+                {
+                    using var step = playback.Step(shifts, ids);
+                    var frames = FrameCodec.Frames(step.Frames);
+                    for (int a = 0; a < k; a++) rows[a].Add(frames[a]);
+                }
+                return rows;
+            });
+        }
+        catch (ModelBusyException e)
+        {
+            throw PlaygroundError.Busy(e.Message);
+        }
+        var strips = timed.Value.Select(FrameCodec.StripPng).ToArray();
+        await Exclusive(session, wait: true, () =>
+        {
+            if (ReferenceEquals(session.Start, start)) session.Previews = strips;
+            return Task.FromResult(0);
         });
-        session.Previews = timed.Value.Select(FrameCodec.StripPng).ToArray();
-        return session.Previews;
-    });
+        return strips;
+    }
 
     /// <summary>The frames played so far (start image first), for the video downloads.</summary>
     public Task<RgbImage[]> FramesAsync(PlaySession session) => Exclusive(session, wait: true, () => Task.FromResult(session.Frames.ToArray()));

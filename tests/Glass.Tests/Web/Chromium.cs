@@ -16,7 +16,7 @@ static class Chromium
         : $"Chromium not installed ({Browser}, {Driver}); `apt-get install chromium chromium-driver` (CI's .ci/run does)";
 
     /// <summary>A headless Chromium whose downloads land in <paramref name="downloads"/>.</summary>
-    public static ChromeDriver Start(string downloads, string profile)
+    public static ChromeDriver Start(string downloads, string profile, int width = 1280, int height = 1000)
     {
         // Explicit browser and driver paths: Selenium Manager has nothing to look up or download.
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(Driver)!, Path.GetFileName(Driver));
@@ -26,7 +26,7 @@ static class Chromium
         options.AddArguments(
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-            "--window-size=1280,1000", $"--user-data-dir={profile}");
+            $"--window-size={width},{height}", $"--user-data-dir={profile}");
         options.AddUserProfilePreference("download.default_directory", downloads);
         options.AddUserProfilePreference("download.prompt_for_download", false);
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));

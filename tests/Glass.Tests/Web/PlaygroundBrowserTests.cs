@@ -110,6 +110,50 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The README's picture: the shipped CPU checkpoint (the tiny test model until it exists) playing a
+    /// built-in character for a few steps, written to docs/playground.png.
+    /// </summary>
+    [ChromiumFact]
+    public async Task SavesTheReadmeScreenshot()
+    {
+        TorchRuntime.Initialize();
+        var shipped = Path.Combine(TestPaths.RepoRoot, "checkpoints", "wsprites-cpu.glass");
+        var model = GlassPlayableModel.Load(File.Exists(shipped) ? shipped : TinyGlass.Checkpoint, TorchSharp.torch.CPU);
+        output.WriteLine($"model: {model.Description}");
+        await using var t = await TestServer.StartAsync(model, sources: [new CharacterStartSource(new BuiltinCharacterLibrary(), 12, model.Width, model.Height)]);
+        var downloads = TestPaths.NewTempDir("glass-downloads");
+        var profile = TestPaths.NewTempDir("glass-chromium");
+        using var driver = Chromium.Start(downloads, profile, 1100, 900);
+        try
+        {
+            var page = new Page(driver);
+            driver.Navigate().GoToUrl(t.Server.Address);
+            page.WaitUntil(() => page.Js<bool>("return document.body.dataset.ready === 'true'"), "page ready");
+            driver.FindElements(By.CssSelector(".thumbs button"))[3].Click();
+            page.WaitUntil(() => page.Step() == 0 && page.Js<bool>("return window.glass.idle()"), "character chosen");
+            driver.FindElement(By.Id("screen")).Click();
+            foreach (var key in new[] { Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowDown, "2", Keys.Space })
+            {
+                int step = page.Step();
+                page.Press(key);
+                page.WaitForStep(step + 1);
+            }
+            page.WaitUntil(() => page.Js<bool>("return [...document.querySelectorAll('#locals .preview')].every(p => p.style.backgroundImage)"), "previews");
+            var docs = Path.Combine(TestPaths.RepoRoot, "docs");
+            Directory.CreateDirectory(docs);
+            var temp = Path.Combine(docs, $"playground.png.tmp-{Environment.ProcessId}");
+            driver.GetScreenshot().SaveAsFile(temp);
+            File.Move(temp, Path.Combine(docs, "playground.png"), overwrite: true);
+            output.WriteLine($"saved {Path.Combine(docs, "playground.png")}");
+        }
+        finally
+        {
+            driver.Quit();
+            try { Directory.Delete(profile, true); } catch (IOException) { }
+        }
+    }
+
     static double Median(List<double> xs)
     {
         var s = xs.Order().ToList();
