@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Glass.Config;
+using Glass.Runtime;
+using TorchSharp;
+
+namespace Glass.Cli;
+
+/// <summary>The `--device` and `--threads` options shared by every command that runs a model. They
+/// override the config's `runtime:` section.</summary>
+public sealed class RuntimeOptions
+{
+    public Option<string?> Device { get; } = new("--device") { Description = "Torch device: cpu, cuda or cuda:N (default: the config's runtime.device)" };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (default: the config's runtime.threads; 0 = libtorch's choice)" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Device);
+        command.Options.Add(Threads);
+    }
+
+    /// <summary>Writes the options into <paramref name="config"/>.runtime, checks them, loads libtorch
+    /// with that thread count and returns the device.</summary>
+    public torch.Device Apply(ParseResult result, GlassConfig config)
+    {
+        if (result.GetValue(Device) is { } device) config.Runtime.Device = device.Trim().ToLowerInvariant();
+        if (result.GetValue(Threads) is { } threads)
+        {
+            if (threads < 0) throw new GlassException($"--threads: {threads} must be >= 0 (0 = libtorch's default)");
+            config.Runtime.Threads = threads;
+        }
+        if (!System.Text.RegularExpressions.Regex.IsMatch(config.Runtime.Device, @"^(cpu|cuda(:\d+)?)$"))
+            throw new GlassException($"device '{config.Runtime.Device}' is not a device; use cpu, cuda or cuda:N");
+        TorchRuntime.Initialize(config.Runtime.Threads);
+        return TorchRuntime.ParseDevice(config.Runtime.Device);
+    }
+}

@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Glass.Model.Layers;
+
+/// <summary>conv3x3 (no bias) -> avg-pool(down) -> BatchNorm2d -> LeakyReLU(0.2), as the reference's SameBlock.</summary>
+public sealed class SameBlock : nn.Module<Tensor, Tensor>
+{
+    readonly Conv2d conv1;
+    readonly BatchNorm2d bn1;
+    readonly int downsampleFactor;
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+
+    public SameBlock(int inChannels, int outChannels, int downsampleFactor = 1) : base(nameof(SameBlock))
+    {
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        this.downsampleFactor = downsampleFactor;
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(outChannels);
+        RegisterComponents();
+    }
+
+    /// <returns>(N, out, H/down, W/down)</returns>
+    public override Tensor forward(Tensor x /* (N, in, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        var y = conv1.forward(x);
+        if (downsampleFactor != 1) y = F.avg_pool2d(y, downsampleFactor);
+        y = bn1.forward(y);
+        return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
+    }
+}

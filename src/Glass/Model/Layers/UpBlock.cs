@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Glass.Model.Layers;
+
+/// <summary>
+/// Bilinear upsampling (align_corners=true) -> conv3x3 (no bias) -> BN -> LeakyReLU(0.2); with
+/// <c>lateUpscaling</c> the upsampling comes last. Every UpBlock of the reference is bilinear.
+/// </summary>
+public sealed class UpBlock : nn.Module<Tensor, Tensor>
+{
+    readonly Conv2d conv;
+    readonly BatchNorm2d norm;
+    readonly int scaleFactor;
+    readonly bool lateUpscaling;
+
+    public int InChannels { get; }
+
+    public UpBlock(int inChannels, int outChannels, int scaleFactor = 2, bool lateUpscaling = false) : base(nameof(UpBlock))
+    {
+        InChannels = inChannels;
+        this.scaleFactor = scaleFactor;
+        this.lateUpscaling = lateUpscaling;
+        conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
+        norm = nn.BatchNorm2d(outChannels);
+        RegisterComponents();
+    }
+
+    Tensor Upscale(Tensor x) =>
+        F.interpolate(x, size: [x.shape[2] * scaleFactor, x.shape[3] * scaleFactor],
+            mode: InterpolationMode.Bilinear, align_corners: true);
+
+    /// <returns>(N, out, H*scale, W*scale)</returns>
+    public override Tensor forward(Tensor x /* (N, in, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        var y = lateUpscaling ? x : Upscale(x);
+        y = F.leaky_relu(norm.forward(conv.forward(y)), 0.2, inplace: true);
+        if (lateUpscaling) y = Upscale(y);
+        return y.MoveToOuterDisposeScope();
+    }
+}
