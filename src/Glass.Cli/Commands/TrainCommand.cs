@@ -14,7 +14,7 @@ public static class TrainCommand
         var run = new Option<string>("--run") { Description = "run name: logs and checkpoints go to runs/NAME/", Required = true };
         var steps = new Option<long?>("--steps") { Description = "total steps to train (overrides training.max_steps)" };
         var resume = new Option<bool>("--resume") { Description = "continue from runs/NAME/checkpoints/latest.glass" };
-        var seed = new Option<long?>("--seed") { Description = "random seed (overrides training.seed)" };
+        var seed = new Option<int?>("--seed") { Description = "random seed (overrides training.seed)" };
         var device = new Option<string?>("--device") { Description = "cpu or cuda[:N] (overrides runtime.device)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (overrides runtime.threads)" };
         var data = new Option<string?>("--data") { Description = "dataset folder (overrides data.data_root)" };

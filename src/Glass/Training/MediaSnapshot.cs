@@ -51,7 +51,7 @@ public static class MediaSnapshot
 
             rows.AddRange([Spacer(), Matrix(globalCells), Spacer(), Matrix(localCells)]);
             var grid = Stack(rows);
-            ImageIO.SavePng(grid, path);
+            ImageIO.WritePng(path, grid);
         }
         finally
         {

@@ -18,7 +18,7 @@ public sealed class Trainer : IDisposable
 {
     readonly GlassConfig _config;
     readonly GlassModel _model;
-    readonly IClipSource _data;
+    readonly ClipLoader _data;
     readonly Device _device;
     readonly Adam _optimizer;
     readonly Schedules _schedules;
@@ -33,7 +33,7 @@ public sealed class Trainer : IDisposable
     public GlassModel Model => _model;
 
     /// <param name="resumeFrom">a checkpoint of this run to continue from, or null for a fresh start</param>
-    public Trainer(GlassConfig config, GlassModel model, IClipSource data, RunDirectory run, Device device, string? resumeFrom = null)
+    public Trainer(GlassConfig config, GlassModel model, ClipLoader data, RunDirectory run, Device device, string? resumeFrom = null)
     {
         _config = config;
         _model = model;
@@ -91,7 +91,9 @@ public sealed class Trainer : IDisposable
         int groundTruth = _schedules.NumGroundTruthObservations(Step);
         double temperature = _schedules.GumbelTemperature(Step);
         bool gmaOnly = _schedules.IsGmaPretraining(Step);
-        using var batch = _data.Next(Step, frames);
+        if (_data.BatchesServed != Step)
+            throw new InvalidOperationException($"data loader is at batch {_data.BatchesServed} but training at step {Step}");
+        using var batch = _data.NextBatch(frames);
         var observations = batch.Observations.to(_device);
 
         _model.train();

@@ -44,6 +44,6 @@ public sealed class TrainingLog : IDisposable
     public void Dispose()
     {
         _jsonl.Dispose();
-        _tensorboard.Dispose();
+
     }
 }
