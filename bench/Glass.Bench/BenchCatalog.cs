@@ -5,6 +5,7 @@ public static class BenchCatalog
 {
     static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
     {
+        ["train"] = ("seconds per training step (forward/losses/backward), peak and long-run memory", TrainBench.Run),
     };
 
     public static int Run(string[] args)
