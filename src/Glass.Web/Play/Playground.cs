@@ -1,0 +1,261 @@
+using System.Collections.Concurrent;
+using Glass.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Web.Play;
+
+/// <summary>The frames and timings one operation of a session produced.</summary>
+public sealed record PlayResult(string SessionId, int Step, int LocalAction, RgbImage Frame, GrayImage? Mask, TimeSpan Queued, TimeSpan Ran);
+
+/// <summary>
+/// The playground's core, independent of HTTP: sessions over one shared model. All torch work goes
+/// through the single <see cref="ModelWorker"/>; per-session work is ordered by the session's gate.
+/// </summary>
+public sealed class Playground : IAsyncDisposable
+{
+    readonly ConcurrentDictionary<string, PlaySession> sessions = new();
+    readonly TokenBucket creations;
+    readonly Timer cleanup;
+    readonly bool ownsTempRoot;
+
+    public IPlayableModel Model { get; }
+    public PlaygroundOptions Options { get; }
+    public ModelWorker Worker { get; }
+    public IReadOnlyList<IStartImageSource> Sources { get; }
+    /// <summary>Uploads and exports live here and nowhere else.</summary>
+    public string TempRoot { get; }
+
+    public Playground(IPlayableModel model, PlaygroundOptions options, IEnumerable<IStartImageSource> sources)
+    {
+        Model = model;
+        Options = options;
+        Sources = sources.Where(s => s.Count > 0).ToList();
+        if (Sources.Count == 0) throw new GlassException("the playground has no starting images: give built-in characters or --data with a test split");
+        Worker = new ModelWorker(options.ModelQueueCapacity);
+        creations = new TokenBucket(2 * options.SessionsPerSecond, options.SessionsPerSecond);
+        ownsTempRoot = options.TempRoot is null;
+        TempRoot = options.TempRoot ?? Path.Combine(Path.GetTempPath(), $"glass-serve-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(TempRoot);
+        cleanup = new Timer(_ => _ = CloseIdleQuietlyAsync(), null, options.CleanupInterval, options.CleanupInterval);
+    }
+
+    public int SessionCount => sessions.Count;
+
+    public IStartImageSource Source(string key) =>
+        Sources.FirstOrDefault(s => s.Key == key) ?? throw PlaygroundError.BadRequest($"unknown image source '{key}'; known: {string.Join(", ", Sources.Select(s => s.Key))}");
+
+    public (RgbImage Image, string Label) StartImage(string sourceKey, int index)
+    {
+        var source = Source(sourceKey);
+        if (index < 0 || index >= source.Count) throw PlaygroundError.BadRequest($"{sourceKey} image {index} does not exist (0..{source.Count - 1})");
+        return (source.Load(index), source.Label(index));
+    }
+
+    /// <summary>A new session playing from the given start image.</summary>
+    public async Task<PlayResult> CreateSessionAsync(RgbImage start, string label)
+    {
+        if (sessions.Count >= Options.MaxSessions)
+            throw PlaygroundError.Busy($"the playground is full ({Options.MaxSessions} sessions); close a tab or try again later");
+        if (!creations.TryTake()) throw PlaygroundError.TooMany("too many new sessions; wait a moment");
+        var session = new PlaySession(new TokenBucket(Options.RequestBurst, Options.RequestsPerSecond));
+        sessions[session.Id] = session;
+        try
+        {
+            return await SetStartAsync(session, start, label);
+        }
+        catch
+        {
+            await CloseAsync(session.Id);
+            throw;
+        }
+    }
+
+    /// <summary>The session by id, rate-limited and marked active; 404 when unknown or closed, 429 when flooding.</summary>
+    public PlaySession Get(string id)
+    {
+        if (!sessions.TryGetValue(id, out var session) || session.Closed)
+            throw PlaygroundError.NotFound("unknown or expired session; reload the page to start a new one");
+        if (!session.Bucket.TryTake()) throw PlaygroundError.TooMany("too many requests for this session; slow down");
+        session.Touch();
+        return session;
+    }
+
+    /// <summary>Replaces the start image: new recurrent state, history restarts at this frame.</summary>
+    public Task<PlayResult> SetStartAsync(PlaySession session, RgbImage start, string label) => Exclusive(session, wait: true, async () =>
+    {
+        Check(start);
+        var timed = await Worker.Run(() =>
+        {
+            session.Playback?.Dispose();
+            session.Playback = null;
+            using var first = FrameCodec.Batch(start, Model.Device);
+            session.Playback = Model.Start(first);
+            return 0;
+        });
+        session.Start = start;
+        session.StartLabel = label;
+        session.Previews = null;
+        RestartHistory(session);
+        return new PlayResult(session.Id, 0, session.LocalAction, start, null, timed.Queued, timed.Ran);
+    });
+
+    /// <summary>Back to the start image with fresh recurrent state.</summary>
+    public Task<PlayResult> ResetAsync(PlaySession session) => Exclusive(session, wait: true, async () =>
+    {
+        var playback = session.Playback!;
+        var timed = await Worker.Run(() => { playback.Reset(); return 0; });
+        RestartHistory(session);
+        return new PlayResult(session.Id, 0, session.LocalAction, session.Start!, null, timed.Queued, timed.Ran);
+    });
+
+    /// <summary>One step: the foreground moves by (dx, dy) and does local action <paramref name="local"/>.</summary>
+    public Task<PlayResult> StepAsync(PlaySession session, float dx, float dy, int local) => Exclusive(session, wait: false, async () =>
+    {
+        if (!float.IsFinite(dx) || !float.IsFinite(dy) || Math.Abs(dx) > Options.MaxShift || Math.Abs(dy) > Options.MaxShift)
+            throw PlaygroundError.BadRequest($"shift ({dx}, {dy}) is outside [-{Options.MaxShift}, {Options.MaxShift}]");
+        if (local < 0 || local >= Model.LocalActionCount)
+            throw PlaygroundError.BadRequest($"local action {local} does not exist; this model has {Model.LocalActionCount} (0..{Model.LocalActionCount - 1})");
+        var playback = session.Playback!;
+        var device = Model.Device;
+        var timed = await Worker.Run(() =>
+        {
+            using var shifts = tensor(new[] { dx, dy }, [1, 2], device: device);
+            using var ids = tensor(new long[] { local }, [1], device: device);
+            using var step = playback.Step(shifts, ids);
+            return (FrameCodec.Frames(step.Frames)[0], FrameCodec.Masks(step.Masks)[0]);
+        });
+        var (frame, mask) = timed.Value;
+        session.LocalAction = local;
+        session.StepCount++;
+        session.Frames.Add(frame);
+        if (session.Frames.Count > Options.MaxFramesPerSession) session.Frames.RemoveAt(0);
+        return new PlayResult(session.Id, session.StepCount, local, frame, mask, timed.Queued, timed.Ran);
+    });
+
+    /// <summary>
+    /// For each local action, a few frames of doing only that action from the session's start image
+    /// (a row of the local action matrix); one PNG strip per action.
+    /// </summary>
+    public Task<byte[][]> PreviewsAsync(PlaySession session) => Exclusive(session, wait: true, async () =>
+    {
+        if (session.Previews is { } cached) return cached;
+        var start = session.Start!;
+        int k = Model.LocalActionCount, steps = Options.PreviewSteps;
+        var device = Model.Device;
+        var timed = await Worker.Run(() =>
+        {
+            var rows = Enumerable.Range(0, k).Select(_ => new List<RgbImage>()).ToArray();
+            using var one = FrameCodec.Batch(start, device);
+            using var first = one.expand(k, -1, -1, -1).contiguous();
+            using var playback = Model.Start(first);
+            using var shifts = zeros(k, 2, device: device);
+            using var ids = arange(k, dtype: ScalarType.Int64, device: device);
+            // No dispose scope in this loop: the playback's state must survive from step to step; each step's output is disposed here.
+            for (int t = 0; t < steps; t++)
+            {
+                using var step = playback.Step(shifts, ids);
+                var frames = FrameCodec.Frames(step.Frames);
+                for (int a = 0; a < k; a++) rows[a].Add(frames[a]);
+            }
+            return rows;
+        });
+        session.Previews = timed.Value.Select(FrameCodec.StripPng).ToArray();
+        return session.Previews;
+    });
+
+    /// <summary>The frames played so far (start image first), for the video downloads.</summary>
+    public Task<RgbImage[]> FramesAsync(PlaySession session) => Exclusive(session, wait: true, () => Task.FromResult(session.Frames.ToArray()));
+
+    /// <summary>Ends a session now (tab closed) or after inactivity; frees its state and temp files.</summary>
+    public async Task CloseAsync(string id)
+    {
+        if (!sessions.TryRemove(id, out var session)) return;
+        await session.Gate.WaitAsync();
+        try
+        {
+            session.Closed = true;
+            var playback = session.Playback;
+            session.Playback = null;
+            if (playback is not null) await Worker.Run(() => { playback.Dispose(); return 0; });
+            foreach (var file in session.TempFiles) TryDelete(file);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Closes every session idle longer than the timeout; returns how many.</summary>
+    public async Task<int> CloseIdleAsync()
+    {
+        int closed = 0;
+        foreach (var session in sessions.Values.Where(s => s.Idle > Options.SessionIdleTimeout).ToList())
+        {
+            await CloseAsync(session.Id);
+            closed++;
+        }
+        return closed;
+    }
+
+    async Task CloseIdleQuietlyAsync()
+    {
+        try { await CloseIdleAsync(); }
+        catch (Exception e) { Console.Error.WriteLine($"warning: closing idle sessions failed: {e.Message}"); }
+    }
+
+    /// <summary>A path for a file of this session inside the temp folder; the name never comes from the client.</summary>
+    public string NewTempFile(PlaySession session, string extension)
+    {
+        var path = Path.Combine(TempRoot, $"{session.Id}-{Guid.NewGuid():N}{extension}");
+        session.TempFiles.Add(path);
+        return path;
+    }
+
+    void Check(RgbImage start)
+    {
+        if (start.Width != Model.Width || start.Height != Model.Height)
+            throw PlaygroundError.BadRequest($"start image is {start.Width}x{start.Height}, the model plays {Model.Width}x{Model.Height}");
+    }
+
+    void RestartHistory(PlaySession session)
+    {
+        session.Frames.Clear();
+        session.Frames.Add(session.Start!);
+        session.StepCount = 0;
+    }
+
+    /// <summary>Runs <paramref name="body"/> holding the session's gate; steps are refused (429) rather than queued behind another operation.</summary>
+    static async Task<T> Exclusive<T>(PlaySession session, bool wait, Func<Task<T>> body)
+    {
+        if (wait) await session.Gate.WaitAsync();
+        else if (!session.Gate.Wait(0)) throw PlaygroundError.TooMany("this session is still busy with the previous request; send one step at a time");
+        try
+        {
+            if (session.Closed) throw PlaygroundError.NotFound("unknown or expired session; reload the page to start a new one");
+            return await body();
+        }
+        catch (ModelBusyException e)
+        {
+            throw PlaygroundError.Busy(e.Message);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await cleanup.DisposeAsync();
+        foreach (var id in sessions.Keys.ToList()) await CloseAsync(id);
+        Worker.Dispose();
+        if (ownsTempRoot)
+            try { Directory.Delete(TempRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,113 @@
+using Glass.Data;
+using Glass.Evaluation;
+using Glass.Runtime;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Glass.Tests.Evaluation;
+
+/// <summary>The evaluator's bookkeeping (which frames and transitions pair with which truth, re_/co_ alignment,
+/// skipping) checked with stand-in models whose figures are known exactly.</summary>
+public class EvaluatorTests : IDisposable
+{
+    readonly List<string> dirs = [];
+
+    public EvaluatorTests() => TorchRuntime.Initialize();
+
+    public void Dispose() { foreach (var d in dirs) Directory.Delete(d, recursive: true); }
+
+    /// <summary>Reads the truth of the batch being evaluated: teacher-forced analysis returns it exactly (for the
+    /// re-run on frames 1..T−1, the truth of those frames) and generation returns the real frames. An optional
+    /// offset is added to the foreground shifts and ids can be forced to one value.</summary>
+    sealed class OracleModel(int numActions, double fgOffsetX = 0, int? constantId = null) : IEvaluatedModel
+    {
+        public ClipBatch? Current;
+        public int NumActions => numActions;
+
+        public ModelAnalysis Analyze(Tensor observations)
+        {
+            var batch = Current!;
+            int skip = batch.Frames - (int)observations.shape[1]; // 0: real clip, 1: re-run on frames 1..T−1
+            var masks = batch.Masks?.narrow(1, skip, observations.shape[1]) ?? zeros(new[] { observations.shape[0], observations.shape[1], 1, observations.shape[3], observations.shape[4] });
+            var shifts = (batch.Shifts?.narrow(1, skip + 1, observations.shape[1] - 1) ?? full(observations.shape[0], observations.shape[1] - 1, 2, 0.25f)).clone();
+            shifts[.., .., 0] += fgOffsetX;
+            var bg = batch.BackgroundShifts?.narrow(1, skip + 1, observations.shape[1] - 1) ?? full(observations.shape[0], observations.shape[1] - 1, 2, -0.1f);
+            var ids = constantId is { } c ? full(observations.shape[0], observations.shape[1] - 1, c, dtype: int64)
+                : batch.LocalActions?.narrow(1, skip + 1, observations.shape[1] - 1) ?? zeros(observations.shape[0], observations.shape[1] - 1, dtype: int64);
+            return new ModelAnalysis(masks.clone(), shifts, bg.clone(), ids.clone());
+        }
+
+        public Tensor Generate(Tensor firstFrames, ModelAnalysis actions) => Current!.Observations[.., 1..].clone();
+    }
+
+    EvaluationReport Evaluate(OracleModel model, string root, int frames)
+    {
+        using var loader = EvaluationData.Loader(root, frames);
+        var evaluator = new Evaluator(model, new EvaluationOptions { MissingNetworkReason = k => $"no weights for {k}" });
+        return evaluator.Run(loader.Batches().Select(b => { model.Current = b; return b; }), (int)loader.ClipCount);
+    }
+
+    string Data(bool groundTruth = true)
+    {
+        var root = EvaluationData.Write(videos: 3, frames: 12, groundTruth: groundTruth);
+        dirs.Add(root);
+        return root;
+    }
+
+    [Fact]
+    public void AModelThatReadsTheTruthScoresPerfectly()
+    {
+        var report = Evaluate(new OracleModel(numActions: 4), Data(), frames: 6);
+        var m = report.Metrics;
+        foreach (var key in new[] { "mask_iou", "re_mask_iou", "co_mask_iou", "fg_angle_match", "bg_angle_match", "re_fg_angle_match",
+                     "co_fg_angle_match", "nmi_global", "nmi_local", "re_nmi_global", "re_nmi_local", "co_nmi_global", "co_nmi_local", "ssim" })
+            Assert.True(Math.Abs(m[key]!.Value - 1) < 1e-6, $"{key} = {m[key]}");
+        foreach (var key in new[] { "fg_shift_error_px", "bg_shift_error_px", "re_fg_shift_error_px", "re_bg_shift_error_px", "co_fg_shift_error_px", "mse" })
+            Assert.True(Math.Abs(m[key]!.Value) < 1e-5, $"{key} = {m[key]}");
+        Assert.Equal(80, m["psnr"]!.Value, 3);
+        Assert.InRange(m["nmi_random"]!.Value, 0, 0.5);
+        Assert.Null(m["lpips"]); Assert.Null(m["fid"]); Assert.Null(m["fvd"]);
+        Assert.Equal("no weights for lpips", report.Skipped["lpips"]);
+        // 3 videos of 12 frames in windows of 6: 6 clips, 5 transitions each
+        Assert.Equal(30, report.ShiftErrorsPx["fg"].Length);
+        Assert.Equal(24, report.ShiftErrorsPx["re_fg"].Length);
+        var confusion = report.Confusion!;
+        Assert.Equal(30, confusion.Counts.Cast<int>().Sum());
+        for (int i = 0; i < 4; i++) for (int t = 0; t < 3; t++) if (i != t) Assert.Equal(0, confusion.Counts[i, t]);
+    }
+
+    [Fact]
+    public void KnownErrorsShowUpInTheirFigures()
+    {
+        // Every predicted foreground shift is 1 px too far right (2/W normalized); every id is 0.
+        var report = Evaluate(new OracleModel(numActions: 6, fgOffsetX: 2.0 / EvaluationData.Width, constantId: 0), Data(), frames: 6);
+        var m = report.Metrics;
+        Assert.Equal(1.0, m["fg_shift_error_px"]!.Value, 5);
+        Assert.Equal(1.0, m["re_fg_shift_error_px"]!.Value, 5);
+        Assert.Equal(0.0, m["co_fg_shift_error_px"]!.Value, 5);  // the re-run makes the same error as the real run
+        Assert.Equal(0.0, m["bg_shift_error_px"]!.Value, 5);
+        Assert.Equal(0.0, m["nmi_global"]!.Value, 9);             // one id for three labels
+        Assert.Equal(1.0, m["co_nmi_global"]!.Value, 9);          // both runs constant: perfect agreement (sklearn)
+        // angle match: a 2 px true move plus 1 px keeps the direction; true zero moves are left out
+        Assert.Equal(1.0, m["fg_angle_match"]!.Value, 9);
+    }
+
+    [Fact]
+    public void DatasetsWithoutGroundTruthSkipThoseMetricsWithANote()
+    {
+        var report = Evaluate(new OracleModel(numActions: 3), Data(groundTruth: false), frames: 5);
+        foreach (var key in new[] { "mask_iou", "re_mask_iou", "fg_shift_error_px", "re_bg_angle_match", "nmi_global", "nmi_local", "nmi_random" })
+        {
+            Assert.Null(report.Metrics[key]);
+            Assert.StartsWith("the dataset has no", report.Skipped[key]);
+        }
+        // what needs no truth is still computed: agreement of the re-run with the real run, video quality
+        Assert.Equal(0.0, report.Metrics["co_fg_shift_error_px"]!.Value, 6);
+        Assert.Equal(1.0, report.Metrics["co_nmi_global"]!.Value, 9);
+        Assert.Equal(0.0, report.Metrics["mse"]!.Value, 9);
+        Assert.Equal("the dataset records no character identity", report.Skipped["co_nmi_local"]);
+        Assert.Null(report.Confusion);
+        Assert.Empty(report.ShiftErrorsPx.Keys.Where(k => !k.StartsWith("co")));
+    }
+}

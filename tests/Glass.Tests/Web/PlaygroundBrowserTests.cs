@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Glass.Runtime;
+using Glass.Web;
+using Glass.Web.Play;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Interactions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Glass.Tests.Web;
+
+/// <summary>The page in a real headless Chromium: keys, the stay action, upload, GIF download, screenshot.</summary>
+public class PlaygroundBrowserTests(ITestOutputHelper output)
+{
+    [ChromiumFact]
+    public async Task PlaysInTheBrowser()
+    {
+        TorchRuntime.Initialize();
+        var model = new ShiftingTestModel();
+        await using var t = await TestServer.StartAsync(model);
+        var downloads = TestPaths.NewTempDir("glass-downloads");
+        var profile = TestPaths.NewTempDir("glass-chromium");
+        using var driver = Chromium.Start(downloads, profile);
+        try
+        {
+            var page = new Page(driver);
+            driver.Navigate().GoToUrl(t.Server.Address);
+            page.WaitUntil(() => page.Js<bool>("return document.body.dataset.ready === 'true'"), "page ready");
+            driver.FindElement(By.Id("screen")).Click();
+            var start = page.Frame();
+
+            // A key press plays one step and the frame changes.
+            page.Press(Keys.ArrowRight);
+            page.WaitForStep(1);
+            Assert.NotEqual(start, page.Frame());
+
+            // Stay: the background (pixels outside the mask in both frames) does not move.
+            page.Press(Keys.Space);
+            page.WaitForStep(2);
+            var (before, maskBefore) = (page.Frame(), page.Mask());
+            page.Press(Keys.Space);
+            page.WaitForStep(3);
+            var (after, maskAfter) = (page.Frame(), page.Mask());
+            int background = 0;
+            for (int p = 0; p < maskBefore.Length; p++)
+            {
+                if (maskBefore[p] > 25 || maskAfter[p] > 25) continue;
+                background++;
+                for (int c = 0; c < 3; c++) Assert.InRange(Math.Abs(before[4 * p + c] - after[4 * p + c]), 0, 2);
+            }
+            Assert.True(background > maskBefore.Length / 10, $"only {background} background pixels to compare");
+
+            // Holding a key keeps playing.
+            new Actions(driver).KeyDown(Keys.ArrowLeft).Perform();
+            Thread.Sleep(1000);
+            new Actions(driver).KeyUp(Keys.ArrowLeft).Perform();
+            page.WaitUntil(() => page.Js<bool>("return window.glass.idle()"), "idle after holding");
+            var held = page.Step() - 3;
+            Assert.True(held >= 3, $"holding a key for 1 s played {held} steps");
+            output.WriteLine($"holding a key for 1 s played {held} steps");
+
+            // Number keys pick the local action; M toggles the mask overlay.
+            page.Press("2");
+            page.WaitForStep(3 + held + 1);
+            Assert.Equal(1, page.Js<long>("return window.glass.state.local"));
+            page.Press("m");
+            Assert.True(driver.FindElement(By.Id("mask-toggle")).Selected);
+
+            // Upload a starting image: play restarts from it.
+            var upload = Path.Combine(downloads, "start.png");
+            File.WriteAllBytes(upload, TestImages.EncodePng(64, 48, (x, _) => x < 32 ? new SkiaSharp.SKColor(255, 0, 0) : new SkiaSharp.SKColor(0, 0, 255)));
+            driver.FindElement(By.Id("upload")).SendKeys(upload);
+            page.WaitUntil(() => page.Step() == 0 && page.Frame()[0] == 255, "uploaded start image shown");
+            var frame = page.Frame();
+            Assert.Equal([255, 0, 0], frame[0..3]);
+            Assert.Equal([0, 0, 255], frame[^4..^1]);
+            driver.FindElement(By.Id("screen")).Click();
+            page.Press(Keys.ArrowDown);
+            page.WaitForStep(1);
+
+            var latencies = page.List("return window.glass.state.latencies.map(l => l.total)").Select(Convert.ToDouble).ToList();
+            var server = page.List("return window.glass.state.latencies.map(l => l.server)").Select(Convert.ToDouble).ToList();
+            var modelMs = page.List("return window.glass.state.latencies.map(l => l.model)").Select(Convert.ToDouble).ToList();
+            output.WriteLine($"key->frame in the browser: {latencies.Count} steps, median {Median(latencies):F1} ms (server {Median(server):F1} ms, model {Median(modelMs):F1} ms), max {latencies.Max():F1} ms");
+
+            var screenshot = Path.Combine(TestPaths.NewTempDir("glass-screenshot"), "playground.png");
+            driver.GetScreenshot().SaveAsFile(screenshot);
+            Assert.True(new FileInfo(screenshot).Length > 1000);
+            output.WriteLine($"screenshot: {screenshot}");
+        }
+        finally
+        {
+            driver.Quit();
+            try { Directory.Delete(profile, true); } catch (IOException) { }
+        }
+    }
+
+    static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToList();
+        return s.Count == 0 ? double.NaN : s[s.Count / 2];
+    }
+
+    sealed class Page(ChromeDriver driver)
+    {
+        public T Js<T>(string script) => (T)Convert.ChangeType(((IJavaScriptExecutor)driver).ExecuteScript(script)!, typeof(T));
+
+        public IReadOnlyCollection<object> List(string script) => (IReadOnlyCollection<object>)((IJavaScriptExecutor)driver).ExecuteScript(script)!;
+
+        public void Press(string key) => new Actions(driver).SendKeys(key).Perform();
+
+        public int Step() => (int)Js<long>("return window.glass.state.step");
+
+        /// <summary>RGBA bytes of the shown frame at the model's resolution.</summary>
+        public byte[] Frame() => List("return window.glass.frameBytes()").Select(Convert.ToByte).ToArray();
+
+        /// <summary>The shown mask, one byte per pixel.</summary>
+        public byte[] Mask() => List("return window.glass.maskBytes()").Select(Convert.ToByte).ToArray();
+
+        public void WaitForStep(int step) => WaitUntil(() => Step() == step && Js<bool>("return window.glass.idle()"), $"step {step}");
+
+        public void WaitUntil(Func<bool> condition, string what, double seconds = 30)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!condition())
+            {
+                if (clock.Elapsed.TotalSeconds > seconds)
+                {
+                    var message = ((IJavaScriptExecutor)driver).ExecuteScript("return document.getElementById('message').textContent");
+                    throw new TimeoutException($"waited {seconds} s for {what}; page says: '{message}', step {Step()}");
+                }
+                Thread.Sleep(20);
+            }
+        }
+    }
+}
