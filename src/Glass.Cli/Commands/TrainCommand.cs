@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Glass.Config;
 using Glass.Runtime;
 using Glass.Training;
@@ -37,7 +38,19 @@ public static class TrainCommand
             if (r.GetValue(vgg) is { } v) { cfg.Training.Perceptual.VggWeights = v; cfg.Training.Perceptual.Mode = "vgg"; }
             cfg.Validate();
             var runDir = Path.Combine(r.GetValue(runs)!, r.GetValue(run)!);
-            return TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, cancel);
+            // Ctrl-C / SIGTERM: finish the current step, write a checkpoint, exit 0. We handle the
+            // signals ourselves so a synchronous training loop is never killed mid-write.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                if (!stop.IsCancellationRequested) Console.Error.WriteLine("\nstopping after this step and writing a checkpoint (press Ctrl-C again to abort)...");
+                else Environment.Exit(130);
+                stop.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            return TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
         });
         return command;
     }

@@ -76,13 +76,12 @@ public static class TrainingSession
             ObservationsCount = b.ObservationsCount,
             SkipFrames = b.SkipFrames,
             Seed = config.Training.Seed,
-            Workers = Math.Max(1, b.NumWorkers),
+            Workers = Math.Max(1, Math.Min(b.NumWorkers, Environment.ProcessorCount)),
             Device = device,
             StartBatch = startStep,
             FramesSchedule = k => schedules.NumObservations(k),
             LoadMasks = false,
         };
-        var d = config.Data;
-        return ClipLoader.Open(d.DataRoot, "train", options, d.Crop, d.InputSize[0], d.InputSize[1], d.DatasetStyle, d.Offset, d.MaxNumVideos, d.SplitRatios);
+        return new ClipLoader(ClipLoader.DatasetFromConfig(config.Data, "train"), ClipLoader.TransformFromConfig(config.Data), options);
     }
 }

@@ -51,6 +51,28 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void CtrlCWritesACheckpointAndExitsCleanly()
+    {
+        var config = TinyConfigFile(out var runs);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Glass.Cli.dll"), "train", "--config", config, "--run", "long", "--runs-dir", runs, "--steps", "100000" })
+            psi.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var errLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stepSeen = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) return; errLines.Enqueue(e.Data); if (e.Data.StartsWith("step ")) stepSeen.Set(); };
+        process.BeginErrorReadLine();
+        Assert.True(stepSeen.Wait(TimeSpan.FromMinutes(3)), "training never reported a step: " + string.Join("\n", errLines));
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "training did not stop after SIGINT");
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("interrupted at step", stdout.Result);
+        using var c = GlassCheckpoint.Read(Path.Combine(runs, "long", "checkpoints", "latest.glass"));
+        Assert.True(c.GlobalStep >= 1);
+    }
+
+    [Fact]
     public void AScheduleThatCannotWorkIsRefused()
     {
         var config = TinyConfigFile(out var runs);
