@@ -9,5 +9,6 @@ public static class CommandCatalog
     [
         InfoCommand.Create(),
         DataCommand.Create(),
+        EvaluateCommand.Create(),
     ];
 }
