@@ -7,7 +7,7 @@ namespace Glass.Tests.Evaluation;
 /// background; masks, shifts, background shifts, local labels and identities recorded as the data format says.</summary>
 internal static class EvaluationData
 {
-    public const int Width = 32, Height = 24, Square = 8;
+    public const int Width = 32, Height = 32, Square = 8;
 
     /// <summary>Writes <c>root/test</c> with <paramref name="videos"/> videos of <paramref name="frames"/> frames.</summary>
     public static string Write(int videos = 3, int frames = 8, bool groundTruth = true)
