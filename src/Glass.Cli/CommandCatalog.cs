@@ -8,6 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         InfoCommand.Create(),
+        DataCommand.Create(),
         EvaluateCommand.Create(),
     ];
 }
