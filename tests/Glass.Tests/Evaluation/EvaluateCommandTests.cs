@@ -70,6 +70,7 @@ public class EvaluateCommandTests : IDisposable
         var checkpoint = TinyCheckpoint(dir);
         // LPIPS in its published two-file layout (random weights: the figure is not meaningful, the plumbing is)
         var lpips = new Lpips(LpipsBackbone.AlexNet).state_dict();
+        using (TorchSharp.torch.no_grad()) foreach (var (key, value) in lpips) if (key.StartsWith("lin")) value.abs_(); // published lin weights are non-negative
         var linFile = Path.Combine(dir, "alex.pth");
         PyTorchPickler.PickleStateDict(linFile, lpips.Where(p => p.Key.StartsWith("lin")).ToDictionary(p => p.Key, p => p.Value));
         var backboneFile = Path.Combine(dir, "alexnet.pth");

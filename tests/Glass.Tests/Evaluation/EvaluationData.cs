@@ -25,7 +25,7 @@ internal static class EvaluationData
             for (int f = 0; f < frames; f++)
             {
                 // entry f is the move that led to frame f: right, stay, down, left ... (entry 0: before the clip)
-                int dx = (f % 4) switch { 0 => 2, 1 => 0, 2 => 0, _ => -2 }, dy = f % 4 == 2 ? 1 : 0;
+                int dx = (f % 4) switch { 0 => 2, 1 => 0, 2 => 0, _ => -2 }, dy = f % 4 == 2 ? 2 : 0;
                 if (f > 0) { x += dx; y += dy; }
                 shifts.Add([2f * dx / Width, 2f * dy / Height]);
                 bgShifts.Add([f % 2 == 0 ? 2f / Width : 0f, 0f]);
