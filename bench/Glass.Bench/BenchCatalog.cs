@@ -6,6 +6,7 @@ public static class BenchCatalog
     static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
     {
         ["train"] = ("seconds per training step (forward/losses/backward), peak and long-run memory", TrainBench.Run),
+        ["serve-load"] = ("playground latency and session isolation under concurrent sessions: " + ServeLoadBench.Usage, ServeLoadBench.Run),
     };
 
     public static int Run(string[] args)
