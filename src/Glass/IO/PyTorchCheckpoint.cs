@@ -6,10 +6,9 @@ using static TorchSharp.torch;
 
 namespace Glass.IO;
 
-/// <summary>What a checkpoint file holds besides the weights.</summary>
+/// <summary>The weights of a PyTorch checkpoint file (and the trainer's step when present). Owns the tensors.</summary>
 public sealed record CheckpointContents(
-    IReadOnlyDictionary<string, Tensor> StateDict,
-    string? ConfigYaml,
+    IReadOnlyDictionary<string, Tensor> StateDict /* name -> tensor, "module." prefix removed */,
     long? GlobalStep) : IDisposable
 {
     public void Dispose()
@@ -22,7 +21,7 @@ public sealed record CheckpointContents(
 /// PyTorch checkpoints (<c>torch.save</c> zip format) through TorchSharp.PyBridge: reads a flat state_dict
 /// or the reference trainer's layout {"model", "optimizer", "lr_scheduler", "global_step"} (optimizer and
 /// scheduler are ignored), with or without a DistributedDataParallel "module." prefix; writes files
-/// <c>torch.load</c> reads. Our own checkpoints use the trainer layout plus a "config" entry (YAML text).
+/// <c>torch.load</c> reads. Our own checkpoint format, which carries the configuration, is <see cref="GlassCheckpoint"/>.
 /// </summary>
 public static class PyTorchCheckpoint
 {
@@ -45,12 +44,10 @@ public static class PyTorchCheckpoint
         }
 
         Hashtable weights;
-        string? config = null;
         long? step = null;
         if (root["model"] is Hashtable model)
         {
             weights = model;
-            config = root["config"] as string;
             step = root["global_step"] switch { int i => i, long l => l, Tensor t => t.item<long>(), _ => null };
         }
         else if (root.Count > 0 && root.Values.Cast<object?>().All(v => v is Tensor))
@@ -70,7 +67,7 @@ public static class PyTorchCheckpoint
         }
         // The optimizer state was materialised by the unpickler too; release it now.
         if (!ReferenceEquals(weights, root) && root["optimizer"] is Hashtable optimizer) DisposeTensors(optimizer);
-        return new CheckpointContents(dict, config, step);
+        return new CheckpointContents(dict, step);
     }
 
     static void DisposeTensors(IEnumerable items)
@@ -133,34 +130,17 @@ public static class PyTorchCheckpoint
     }
 
     /// <summary>
-    /// Writes the module's state_dict atomically. Without config and step: a flat state_dict
-    /// (<c>model.load_state_dict(torch.load(path))</c>); with either: {"model": state_dict, "config": yaml, "global_step": n}.
+    /// Exports the module's state_dict as a flat <c>torch.save</c> file, written atomically; PyTorch loads it with
+    /// <c>model.load_state_dict(torch.load(path))</c>.
     /// </summary>
-    public static void Save(nn.Module module, string path, string? configYaml = null, long? globalStep = null)
+    public static void Save(nn.Module module, string path)
     {
         var stateDict = new Hashtable();
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        // Contiguous CPU copies: PyBridge writes raw bytes, and our convolution weights are stored channels-last.
         foreach (var (name, tensor) in module.state_dict())
-            // Contiguous copies: PyBridge writes the raw bytes, and our weights are stored channels-last.
             stateDict[name] = tensor.detach().cpu().contiguous();
-        Hashtable root = stateDict;
-        if (configYaml is not null || globalStep is not null)
-        {
-            root = new Hashtable { ["model"] = stateDict };
-            if (configYaml is not null) root["config"] = configYaml;
-            if (globalStep is not null) root["global_step"] = globalStep.Value;
-        }
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = $"{path}.tmp-{Environment.ProcessId}";
-        try
-        {
-            using (var stream = File.Create(tmp))
-                PyTorchPickler.PickleStateDict(stream, root, leaveOpen: true);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        AtomicFile.Write(path, "state_dict", stream => PyTorchPickler.PickleStateDict(stream, stateDict, leaveOpen: true));
     }
 }

@@ -19,9 +19,20 @@ public static class WSpritesGenerator
     public static string VideoName(int identity, int video) =>
         string.Create(CultureInfo.InvariantCulture, $"sprite_{identity:D6}_video_{video:D3}");
 
-    /// <summary>The identities used: all, or <paramref name="count"/> spread evenly (floor(k · total / count)).</summary>
-    public static int[] ChooseIdentities(int total, int? count) =>
-        count is { } n && n < total ? Enumerable.Range(0, n).Select(k => (int)((long)k * total / n)).ToArray() : Enumerable.Range(0, total).ToArray();
+    /// <summary>
+    /// The identities used: all, or <paramref name="count"/> of them as k · P mod total (k = 0..count-1) with
+    /// P the first stride ≥ total / count that shares no factor with total — spread over the numbers and,
+    /// unlike a plain stride, varied in every attribute (strides like 81 would fix some attributes).
+    /// </summary>
+    public static int[] ChooseIdentities(int total, int? count)
+    {
+        if (count is not { } n || n >= total) return Enumerable.Range(0, total).ToArray();
+        int p = Math.Max(1, total / n);
+        while (Gcd(p, total) != 1) p++;
+        return Enumerable.Range(0, n).Select(k => (int)((long)k * p % total)).ToArray();
+    }
+
+    static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>Split of the identity at position <paramref name="rank"/> among <paramref name="count"/> (reference rule: rank &lt; 0.8 n → train, &lt; 0.9 n → val).</summary>
     public static string SplitOf(int rank, int count, double train = 0.8, double val = 0.1) =>
@@ -75,7 +86,7 @@ public static class WSpritesGenerator
         var description = Describe(library, options, identities.Length);
         PrepareOutput(options.OutputDir, description);
 
-        var background = new BackgroundScroller(library.Background);
+        var background = BackgroundScroller.For(library.Background);
         var jobs = new List<(int Identity, int Video, string Dir)>();
         for (int rank = 0; rank < identities.Length; rank++)
         {
