@@ -1,0 +1,266 @@
+using Glass.Config;
+using Glass.Model.GlobalMotion;
+using Glass.Model.Layers;
+using Glass.Model.LocalMotion;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Model;
+
+/// <summary>Actions inferred from a real clip: what drives generation and motion transfer.</summary>
+public sealed record InferredActions(
+    Tensor ForegroundShifts /* (B, T-1, 2) global actions, normalised units */,
+    Tensor BackgroundShifts /* (B, T-1, 2) normalised units */,
+    Tensor LocalActionIds /* (B, T-1) int64 */,
+    Tensor Masks /* (B, T, 1, H, W) */) : IDisposable
+{
+    public void Dispose()
+    {
+        ForegroundShifts.Dispose(); BackgroundShifts.Dispose(); LocalActionIds.Dispose(); Masks.Dispose();
+    }
+}
+
+/// <summary>
+/// The GLASS model: global motion analysis (masking, inpainting, foreground and background motion
+/// networks) and local motion analysis (the action separator). Submodule names equal the reference's,
+/// so <c>state_dict()</c> has the reference checkpoint's keys and shapes.
+/// </summary>
+public sealed class GlassModel : nn.Module
+{
+    // Declaration order = state_dict order = the reference's.
+    readonly ActionSeparator local_action_separator;
+    readonly SequenceConverter<MaskingNetwork> masking_network;
+    readonly MotionNetwork foreground_transform_predictor;
+    readonly MotionNetwork background_shift_predictor;
+    readonly InpaintingNetwork inpainting_network;
+
+    public ModelConfig Config { get; }
+    public ActionSeparator LocalActionSeparator => local_action_separator;
+    public MaskingNetwork MaskingNetwork => masking_network.Backbone;
+    public InpaintingNetwork InpaintingNetwork => inpainting_network;
+    public MotionNetwork ForegroundMotion => foreground_transform_predictor;
+    public MotionNetwork BackgroundMotion => background_shift_predictor;
+    public int NumLocalActions => local_action_separator.Actions.NumActions;
+
+    /// <summary>Builds the networks from the configuration, randomly initialised, on <paramref name="device"/> (default CPU).</summary>
+    public GlassModel(ModelConfig config, Device? device = null) : base(nameof(GlassModel))
+    {
+        Config = config;
+        CheckConsistency(config);
+        var las = config.ActionSeparator;
+        var m = config.MaskingNetwork;
+        var rep = las.RepresentationNetwork;
+        var act = las.ActionNetwork;
+        var dyn = las.DynamicsNetwork;
+        var ren = las.RenderingNetwork;
+        local_action_separator = new ActionSeparator(
+            new RepresentationNetwork(rep.InChannels, rep.OutChannels, rep.BaseChannels),
+            las.StateCompressor.OutChannels,
+            new ActionNetwork(act.StateSize, act.NumActions, act.ActionSpaceDimension, act.UseGumbel, act.UsePlainDirection),
+            new DynamicsNetwork(dyn.StateSize, dyn.StateResolution[0], dyn.StateResolution[1], dyn.HiddenStateSize,
+                dyn.ActionSpaceDimension, dyn.NoiseSize, dyn.ModulatedConv, dyn.JointInput),
+            new RenderingNetwork(ren.InChannels, ren.OutChannels, ren.BaseChannels));
+        masking_network = new SequenceConverter<MaskingNetwork>(
+            new MaskingNetwork(m.InChannels, m.StemChannels, m.HiddenChannels, m.NumExtraBlocks, m.DecoderChannels));
+        foreground_transform_predictor = new MotionNetwork(config.MotionNetwork.BaseChannels);
+        background_shift_predictor = new MotionNetwork(config.MotionNetwork.BaseChannels);
+        inpainting_network = new InpaintingNetwork(config.InpaintingNetwork.BaseChannels);
+        RegisterComponents();
+        if (device is not null && device.type != DeviceType.CPU) this.to(device);
+        ChannelsLast.Apply(this);
+    }
+
+    /// <summary>The device the parameters live on.</summary>
+    public Device Device => parameters().First().device;
+
+    static void CheckConsistency(ModelConfig c)
+    {
+        const string las = "model.action_separator";
+        var a = c.ActionSeparator;
+        void Require(bool ok, string message) { if (!ok) throw new GlassException(message); }
+        // The reference's forward pass keeps only the first 3 channels, so stacked observations cannot work.
+        Require(c.MaskingNetwork.InChannels == 3, $"model.masking_network.in_channels: must be 3 (observation stacking is not supported; the reference model reads only the first 3 channels), got {c.MaskingNetwork.InChannels}");
+        Require(a.RepresentationNetwork.InChannels == 3, $"{las}.representation_network.in_channels: must be 3, got {a.RepresentationNetwork.InChannels}");
+        Require(a.RenderingNetwork.OutChannels == 3, $"{las}.rendering_network.out_channels: must be 3 (RGB foregrounds), got {a.RenderingNetwork.OutChannels}");
+        Require(a.ActionNetwork.StateSize == a.RepresentationNetwork.OutChannels,
+            $"{las}.action_network.state_size ({a.ActionNetwork.StateSize}) must equal {las}.representation_network.out_channels ({a.RepresentationNetwork.OutChannels})");
+        Require(a.DynamicsNetwork.StateSize == a.StateCompressor.OutChannels,
+            $"{las}.dynamics_network.state_size ({a.DynamicsNetwork.StateSize}) must equal {las}.state_compressor.out_channels ({a.StateCompressor.OutChannels})");
+        Require(a.RenderingNetwork.InChannels == a.DynamicsNetwork.HiddenStateSize,
+            $"{las}.rendering_network.in_channels ({a.RenderingNetwork.InChannels}) must equal {las}.dynamics_network.hidden_state_size ({a.DynamicsNetwork.HiddenStateSize})");
+        Require(a.DynamicsNetwork.ActionSpaceDimension == a.ActionNetwork.ActionSpaceDimension,
+            $"{las}.dynamics_network.action_space_dimension ({a.DynamicsNetwork.ActionSpaceDimension}) must equal {las}.action_network.action_space_dimension ({a.ActionNetwork.ActionSpaceDimension})");
+        Require(a.DynamicsNetwork.NumActions == a.ActionNetwork.NumActions,
+            $"{las}.dynamics_network.num_actions ({a.DynamicsNetwork.NumActions}) must equal {las}.action_network.num_actions ({a.ActionNetwork.NumActions})");
+        var r = a.DynamicsNetwork.StateResolution;
+        Require(r is { Length: 2 } && r[0] > 0 && r[1] > 0 && r[0] % 2 == 0 && r[1] % 2 == 0,
+            $"{las}.dynamics_network.state_resolution: must be [height, width], both even and positive (= input_size / 8)");
+    }
+
+    void CheckInput(Tensor observations)
+    {
+        if (observations.dim() != 5 || observations.shape[2] < 3)
+            throw new GlassException($"observations must be (B, T, 3, H, W), got ({string.Join(", ", observations.shape)})");
+        if (observations.shape[1] < 2)
+            throw new GlassException($"at least 2 frames are needed, got {observations.shape[1]}");
+        var r = Config.ActionSeparator.DynamicsNetwork.StateResolution;
+        if (observations.shape[3] != 8 * r[0] || observations.shape[4] != 8 * r[1])
+            throw new GlassException($"frames are {observations.shape[4]}x{observations.shape[3]} (WxH) but the model expects {8 * r[1]}x{8 * r[0]} (8 x model.action_separator.dynamics_network.state_resolution); resize them to data.input_size");
+    }
+
+    /// <summary>Per-frame foreground masks.</summary>
+    /// <returns>(B, T, 1, H, W)</returns>
+    public Tensor Segment(Tensor frames /* (B, T, 3, H, W) */) => masking_network.Forward(frames);
+
+    /// <summary>Predicted background shifts of consecutive frames.</summary>
+    /// <returns>(B, T-1, 2)</returns>
+    Tensor PredictBackgroundShifts(Tensor backgrounds /* (B, T, 3, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        return background_shift_predictor.forward(torch.cat([backgrounds[.., ..^1], backgrounds[.., 1..]], 2)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Shifts background layers (border padding), each by its own shift.</summary>
+    /// <returns>(B, T, 3, H, W)</returns>
+    public static Tensor ShiftBackgrounds(Tensor backgrounds /* (B, T, 3, H, W) */, Tensor shifts /* (B, T, 2) */,
+        GridSampleMode mode = GridSampleMode.Bilinear)
+    {
+        using var scope = NewDisposeScope();
+        var shifted = SpatialTransform.Shift(TensorFolder.Flatten(backgrounds), TensorFolder.Flatten(shifts), GridSamplePaddingMode.Border, mode);
+        return TensorFolder.Fold(shifted, backgrounds.shape[1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Shifts foreground layers and their masks (zeros padding, bilinear), each by its own shift.</summary>
+    /// <returns>foregrounds (B, T, 3, H, W) and masks (B, T, 1, H, W)</returns>
+    public static (Tensor Foregrounds, Tensor Masks) ShiftForegrounds(Tensor foregrounds /* (B, T, 3, H, W) */,
+        Tensor masks /* (B, T, 1, H, W) */, Tensor shifts /* (B, T, 2) */)
+    {
+        using var scope = NewDisposeScope();
+        long t = foregrounds.shape[1];
+        // Foreground and mask move on one grid in one pass (grid sampling is per channel, so this is exact).
+        var layers = torch.cat([TensorFolder.Flatten(foregrounds), TensorFolder.Flatten(masks)], 1);
+        var grid = SpatialTransform.ShiftGrid(TensorFolder.Flatten(shifts), foregrounds.shape[3], foregrounds.shape[4]);
+        var moved = TensorFolder.Fold(SpatialTransform.Sample(layers, grid, GridSamplePaddingMode.Zeros), t);
+        return (moved[.., .., ..3].MoveToOuterDisposeScope(), moved[.., .., 3..].MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Layer composition m * f + (1 - m) * b.</summary>
+    /// <returns>(..., 3, H, W)</returns>
+    public static Tensor Composite(Tensor masks /* (..., 1, H, W) */, Tensor foregrounds /* (..., 3, H, W) */, Tensor backgrounds /* (..., 3, H, W) */) =>
+        masks * foregrounds + (1 - masks) * backgrounds;
+
+    /// <summary>Predicted background shifts and each background shifted onto the next frame.</summary>
+    (Tensor Shifts, Tensor Shifted) ShiftBackgrounds(Tensor backgrounds /* (B, T, 3, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        var shifts = PredictBackgroundShifts(backgrounds);
+        var shifted = ShiftBackgrounds(backgrounds[.., ..^1], shifts);
+        return (shifts.MoveToOuterDisposeScope(), shifted.MoveToOuterDisposeScope());
+    }
+
+    (Tensor Shifts, Tensor Foregrounds, Tensor Masks) TransformForegrounds(Tensor foregrounds /* (B, T, 3, H, W) */, Tensor masks /* (B, T, 1, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        var shifts = foreground_transform_predictor.forward(torch.cat([foregrounds[.., ..^1], foregrounds[.., 1..]], 2));
+        var (moved, movedMasks) = ShiftForegrounds(foregrounds[.., ..^1], masks[.., ..^1], shifts);
+        return (shifts.MoveToOuterDisposeScope(), moved.MoveToOuterDisposeScope(), movedMasks.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The reference's main forward pass. Gradients flow as in the reference: local motion analysis sees
+    /// detached foregrounds, shifted foregrounds and global actions; the generated path runs without gradients.
+    /// Call <c>eval()</c> for evaluation (BatchNorm running statistics) and wrap in <c>torch.no_grad()</c>
+    /// (or use <see cref="Infer"/>) when no gradients are needed.
+    /// </summary>
+    /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
+    /// <param name="numGroundTruthObservations">transitions unrolled on real frames (1..T-1); the rest are autoregressive</param>
+    /// <param name="gumbelTemperature">Gumbel-softmax temperature (used only with use_gumbel)</param>
+    /// <param name="outputGenerated">also composite rendered foregrounds over the first background (GeneratedObservations)</param>
+    public GlassOutput Forward(Tensor observations, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = false)
+    {
+        CheckInput(observations);
+        using var scope = NewDisposeScope();
+        var obs = observations[.., .., ..3];
+        long t = obs.shape[1];
+
+        var masks = Segment(obs);
+        var foregrounds = masks * obs;
+        var backgrounds = (1 - masks) * obs;
+
+        var inpainting = inpainting_network.Forward(obs, masks);
+        var (backgroundShifts, shiftedBackgrounds) = ShiftBackgrounds(inpainting.InpaintedBackgrounds);
+        var (globalActions, transformedForegrounds, transformedMasks) = TransformForegrounds(foregrounds, masks);
+
+        var las = local_action_separator.Forward(
+            foregrounds.detach(), transformedForegrounds.detach(), globalActions.detach(),
+            gumbelTemperature, numGroundTruthObservations);
+
+        var reconstructed = Composite(transformedMasks, transformedForegrounds, shiftedBackgrounds);
+        var generated = reconstructed;
+        if (outputGenerated)
+        {
+            using var noGrad = torch.no_grad();
+            // In eval mode BatchNorm is per-sample, so the first frame's inpainting above is exactly what the
+            // reference recomputes here; in training mode the batch statistics differ and it is recomputed.
+            var firstBackground = training
+                ? inpainting_network.Forward(obs[.., ..1], masks[.., ..1]).InpaintedBackgrounds
+                : inpainting.InpaintedBackgrounds[.., ..1];
+            var stacked = firstBackground.expand(-1, t - 1, -1, -1, -1);
+            var accumulated = backgroundShifts.cumsum(1);
+            var shiftedInitial = ShiftBackgrounds(stacked, accumulated, GridSampleMode.Nearest);
+            generated = Composite(las.ReconstructedMasks, las.ReconstructedForegrounds[0], shiftedInitial);
+        }
+
+        return new GlassOutput
+        {
+            Observations = obs,
+            Masks = masks,
+            Foregrounds = foregrounds,
+            Backgrounds = backgrounds,
+            PatchedBackgrounds = inpainting.PatchedBackgrounds,
+            InpaintedBackgrounds = inpainting.InpaintedBackgrounds,
+            ShiftedBackgrounds = shiftedBackgrounds,
+            BackgroundShifts = backgroundShifts,
+            TransformedForegrounds = transformedForegrounds,
+            TransformedMasks = transformedMasks,
+            GlobalActions = globalActions,
+            LocalStates = las.States,
+            ReconstructedForegrounds = las.ReconstructedForegrounds,
+            ReconstructedMasks = las.ReconstructedMasks,
+            ReconstructedLocalStates = las.ReconstructedStates,
+            LocalActionVqLoss = las.VqLoss,
+            LocalActionIds = las.ActionIds,
+            LocalActionProbabilities = las.ActionProbabilities,
+            ReconstructedObservations = reconstructed,
+            GeneratedObservations = generated,
+        }.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Forward"/> without gradients (does not change train/eval mode).</summary>
+    public GlassOutput Infer(Tensor observations /* (B, T, 3, H, W) */, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = true)
+    {
+        using var noGrad = torch.no_grad();
+        return Forward(observations, numGroundTruthObservations, gumbelTemperature, outputGenerated);
+    }
+
+    /// <summary>
+    /// Global and local actions of a real clip, without gradients and without the dynamics and rendering
+    /// networks. Local action ids are deterministic (nearest code; with Gumbel-softmax the most likely logit).
+    /// Call <c>eval()</c> first.
+    /// </summary>
+    public InferredActions InferActions(Tensor observations /* (B, T, 3, H, W) */)
+    {
+        CheckInput(observations);
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        var obs = observations[.., .., ..3];
+        var masks = Segment(obs);
+        var foregrounds = masks * obs;
+        var inpainted = inpainting_network.Forward(obs, masks).InpaintedBackgrounds;
+        var backgroundShifts = PredictBackgroundShifts(inpainted);
+        var (globalActions, transformed, _) = TransformForegrounds(foregrounds, masks);
+        var ids = local_action_separator.InferActionIds(foregrounds, transformed);
+        return new InferredActions(globalActions.MoveToOuterDisposeScope(), backgroundShifts.MoveToOuterDisposeScope(),
+            ids.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
+    }
+}

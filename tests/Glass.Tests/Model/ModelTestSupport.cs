@@ -1,0 +1,63 @@
+using Glass.Config;
+using Glass.Model;
+using Glass.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Tests.Model;
+
+/// <summary>Tiny configurations and inputs for model tests.</summary>
+public static class ModelTestSupport
+{
+    /// <summary>
+    /// Loads libtorch with one intra-op thread: xunit runs test classes in parallel on a shared 2-core
+    /// machine, where OpenMP's spinning worker threads slow tiny models down by 10-20x.
+    /// </summary>
+    public static void InitializeTorch() => TorchRuntime.Initialize(threads: 1);
+
+    /// <summary>A few-thousand-parameter model on 32x48 frames (state grid 4x6).</summary>
+    public static ModelConfig SmallConfig(Action<ModelConfig>? tweak = null)
+    {
+        var c = new ModelConfig();
+        c.MaskingNetwork.StemChannels = 8;
+        c.MaskingNetwork.HiddenChannels = 16;
+        c.MaskingNetwork.NumExtraBlocks = 1;
+        c.MaskingNetwork.DecoderChannels = 8;
+        c.InpaintingNetwork.BaseChannels = 4;
+        c.MotionNetwork.BaseChannels = 4;
+        var las = c.ActionSeparator;
+        las.RepresentationNetwork.OutChannels = 8;
+        las.RepresentationNetwork.BaseChannels = 4;
+        las.StateCompressor.OutChannels = 4;
+        las.ActionNetwork.StateSize = 8;
+        las.ActionNetwork.NumActions = 3;
+        las.ActionNetwork.ActionSpaceDimension = 4;
+        las.DynamicsNetwork.StateSize = 4;
+        las.DynamicsNetwork.StateResolution = [4, 6];
+        las.DynamicsNetwork.HiddenStateSize = 8;
+        las.DynamicsNetwork.NumActions = 3;
+        las.DynamicsNetwork.ActionSpaceDimension = 4;
+        las.RenderingNetwork.InChannels = 8;
+        las.RenderingNetwork.BaseChannels = 4;
+        tweak?.Invoke(c);
+        return c;
+    }
+
+    public const int SmallHeight = 32, SmallWidth = 48;
+
+    /// <summary>Random frames in [-1, 1]: (B, T, 3, H, W).</summary>
+    public static Tensor Frames(long b, long t, long h = SmallHeight, long w = SmallWidth, long seed = 1)
+    {
+        var g = new Generator((ulong)seed);
+        return torch.rand([b, t, 3, h, w], generator: g) * 2 - 1;
+    }
+
+    /// <summary>Builds a model with a fixed seed.</summary>
+    public static GlassModel Build(ModelConfig config, long seed = 7)
+    {
+        torch.manual_seed(seed);
+        return new GlassModel(config);
+    }
+
+    public static string Shape(Tensor t) => $"({string.Join(", ", t.shape)})";
+}
