@@ -64,6 +64,7 @@ public sealed class ClipLoader : IDisposable
         _withShifts = All(m => m.Shifts);
         _withLocal = All(m => m.Local);
         _withBg = All(m => m.BackgroundShifts);
+        _nextToSchedule = _nextToReturn = options.StartBatch;
         _workerSlots = new SemaphoreSlim(Math.Max(1, Math.Min(options.Workers, Environment.ProcessorCount)));
     }
 
