@@ -32,7 +32,7 @@ public static class ServeLoadBench
 
         var options = new PlaygroundOptions { Port = 0, FramesPerSecond = fps, MaxSessions = Math.Max(32, 2 * sessions + 2), SessionsPerSecond = 50 };
         var sources = new[] { new CharacterStartSource(new BuiltinCharacterLibrary(), Math.Max(8, sessions), model.Width, model.Height) };
-        var server = PlaygroundServer.StartAsync(new Playground(new Borrowed(model), options, sources)).GetAwaiter().GetResult();
+        var server = PlaygroundServer.StartAsync(new Playground(model, options, sources)).GetAwaiter().GetResult();
         try
         {
             Console.WriteLine($"server: {server.Address}");
@@ -67,19 +67,6 @@ public static class ServeLoadBench
     }
 
     static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    /// <summary>The playground disposes its model; the bench keeps ownership of this one.</summary>
-    sealed class Borrowed(IPlayableModel inner) : IPlayableModel
-    {
-        public int Width => inner.Width;
-        public int Height => inner.Height;
-        public int LocalActionCount => inner.LocalActionCount;
-        public IReadOnlyList<NamedAction> GlobalActions => inner.GlobalActions;
-        public torch.Device Device => inner.Device;
-        public string Description => inner.Description;
-        public IPlayback Start(torch.Tensor firstFrames /* (B, 3, H, W) */) => inner.Start(firstFrames);
-        public void Dispose() { }
-    }
 
     /// <summary>`--name value` pairs of a benchmark's arguments; unknown or malformed ones are a GlassException with the usage.</summary>
     sealed class Args

@@ -118,7 +118,7 @@ public static class PlaygroundApi
         app.MapGet("/api/sessions/{id}/previews", async (string id) =>
         {
             var strips = await playground.PreviewsAsync(playground.Get(id));
-            return Results.Json(new { steps = playground.Options.PreviewSteps, width = model.Width, height = model.Height, previews = strips.Select(Convert.ToBase64String) });
+            return Results.Json(new { frames = playground.Options.PreviewSteps + 1, width = model.Width, height = model.Height, previews = strips.Select(Convert.ToBase64String) });
         });
 
         app.MapGet("/api/sessions/{id}/video.{format}", async (string id, string format, int? scale) =>

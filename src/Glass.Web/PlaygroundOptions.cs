@@ -29,7 +29,7 @@ public sealed record PlaygroundOptions
     public long MaxUploadPixels { get; init; } = 16_000_000;
     /// <summary>Largest |dx| or |dy| a step may ask for, in normalised units (2 = the whole frame).</summary>
     public float MaxShift { get; init; } = 1f;
-    /// <summary>Frames per local-action preview on the buttons.</summary>
+    /// <summary>Generated frames per local-action preview on the buttons (after the start image).</summary>
     public int PreviewSteps { get; init; } = 4;
     /// <summary>Folder for uploads and video exports; null = a fresh folder under the system temp folder, deleted on stop.</summary>
     public string? TempRoot { get; init; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Glass.Config;
 using Glass.Data.WSprites;
 using Glass.IO;
 using Glass.Web;
@@ -12,7 +13,8 @@ public static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", "Play a trained model live in the browser (the playground).");
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Our checkpoint (.glass) to play", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint to play: ours (.glass, carries its config) or the reference's PyTorch one (with --config)", Required = true };
+        var configOption = new Option<string?>("--config") { Description = "YAML config; required for a PyTorch checkpoint, optional for ours (must describe the same model)" };
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one)", DefaultValueFactory = _ => 8080 };
         var host = new Option<string>("--host") { Description = "Address to bind; other than loopback makes the playground reachable from other machines (no authentication)", DefaultValueFactory = _ => "127.0.0.1" };
         var data = new Option<string?>("--data") { Description = "Dataset folder whose test split offers starting images" };
@@ -21,7 +23,7 @@ public static class ServeCommand
         var fps = new Option<double>("--fps") { Description = "Steps per second while a key is held", DefaultValueFactory = _ => 12 };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Concurrent sessions (browser tabs)", DefaultValueFactory = _ => 32 };
         var idle = new Option<double>("--idle-minutes") { Description = "Close sessions idle this long", DefaultValueFactory = _ => 10 };
-        foreach (var o in new Option[] { checkpoint, port, host, data, sprites, characters, fps, maxSessions, idle }) command.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, configOption, port, host, data, sprites, characters, fps, maxSessions, idle }) command.Options.Add(o);
         var runtime = new RuntimeOptions();
         runtime.AddTo(command);
 
@@ -37,10 +39,11 @@ public static class ServeCommand
                 MaxSessions = result.GetValue(maxSessions) is var m && m > 0 ? m : throw new GlassException($"--max-sessions {m}: must be at least 1"),
                 SessionIdleTimeout = TimeSpan.FromMinutes(result.GetValue(idle) is var i && i > 0 ? i : throw new GlassException($"--idle-minutes {i}: must be positive")),
             };
-            var config = GlassCheckpoint.ReadConfig(path);
+            var configPath = result.GetValue(configOption);
+            var config = configPath is not null ? GlassConfig.Load(configPath) : GlassCheckpoint.ReadConfig(path);
             var device = runtime.Apply(result, config);
             Console.Error.WriteLine($"loading {path} ...");
-            var model = GlassPlayableModel.Load(path, device);
+            var model = GlassPlayableModel.Load(path, device, configPath);
             List<IStartImageSource> sources;
             try
             {
@@ -53,7 +56,16 @@ public static class ServeCommand
                 model.Dispose();
                 throw;
             }
-            var server = PlaygroundServer.StartAsync(new Playground(model, options, sources), token).GetAwaiter().GetResult();
+            PlaygroundServer server;
+            try
+            {
+                server = PlaygroundServer.StartAsync(new Playground(model, options, sources), token).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
             try
             {
                 Console.WriteLine($"Glass playground: {server.Address} ({model.Description}); Ctrl-C stops it");
@@ -64,6 +76,7 @@ public static class ServeCommand
             finally
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                model.Dispose();
             }
             return 0;
         });

@@ -5,8 +5,8 @@ const KEYS = {
   ArrowRight: 'right', KeyD: 'right', ArrowLeft: 'left', KeyA: 'left',
   ArrowUp: 'up', KeyW: 'up', ArrowDown: 'down', KeyS: 'down', Space: 'stay',
 };
-// Integer (nearest-neighbour) scale that makes the frame about 640 px wide.
-const DISPLAY_WIDTH = 640;
+// Integer (nearest-neighbour) scale that makes the frame about 512 px wide.
+const DISPLAY_WIDTH = 512;
 const MAX_THUMBS = 48;
 
 const el = id => document.getElementById(id);
@@ -176,9 +176,9 @@ async function loadPreviews() {
     const p = await api('GET', `/api/sessions/${state.session}/previews`);
     document.querySelectorAll('#locals .preview').forEach((div, k) => {
       div.style.backgroundImage = `url(data:image/png;base64,${p.previews[k]})`;
-      div.style.backgroundSize = `${p.steps * 100}% 100%`;
-      div.style.animationDuration = `${p.steps / (state.info.fps || 12) * 2}s`;
-      div.style.animationTimingFunction = `steps(${p.steps}, jump-none)`;
+      div.style.backgroundSize = `${p.frames * 100}% 100%`;
+      div.style.animationDuration = `${p.frames / (state.info.fps || 12) * 2}s`;
+      div.style.animationTimingFunction = `steps(${p.frames}, jump-none)`;
     });
   } catch (e) { say(`previews: ${e.message}`); }
 }

@@ -2,12 +2,11 @@ using Glass.Config;
 using Glass.Generation;
 using Glass.IO;
 using Glass.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Glass.Web.Play;
 
-/// <summary>A trained GLASS model as the playground plays it: every playback is a <see cref="GenerationSession"/>.</summary>
+/// <summary>A trained GLASS model as the playground plays it: every playback is an <see cref="Animator"/> over the shared model.</summary>
 public sealed class GlassPlayableModel : IPlayableModel
 {
     readonly GlassModel model;
@@ -30,26 +29,25 @@ public sealed class GlassPlayableModel : IPlayableModel
         var state = config.Model.ActionSeparator.DynamicsNetwork.StateResolution;
         if (8 * state[0] != Height || 8 * state[1] != Width)
             throw new GlassException($"{name}: data.input_size {Width}x{Height} does not match model.action_separator.dynamics_network.state_resolution [{state[0]}, {state[1]}] (frames must be 8x the state grid)");
-        GlobalActions = config.Generation.Actions
-            .Select(a => a.Value.Length == 2 ? new NamedAction(a.Key, (float)a.Value[0], (float)a.Value[1])
-                : throw new GlassException($"{name}: generation.actions.{a.Key} must be [dx, dy]"))
-            .ToList();
+        // The animator checks the named actions once here, not on the first request.
+        using (new Animator(model, config)) { }
+        GlobalActions = config.Generation.Actions.Select(a => new NamedAction(a.Key, (float)a.Value[0], (float)a.Value[1])).ToList();
         Device = model.Device;
-        model.eval();
         long parameters = model.parameters().Sum(p => p.numel());
         Description = $"{Path.GetFileName(name)}: {Width}x{Height}, {LocalActionCount} local actions, {parameters / 1e6:0.##} M parameters, {Device.type.ToString().ToLowerInvariant()}";
     }
 
-    /// <summary>Loads one of our checkpoints (it carries its configuration) onto <paramref name="device"/>.</summary>
-    public static GlassPlayableModel Load(string path, Device device)
+    /// <summary>
+    /// Loads one of our checkpoints (it carries its configuration) or a reference PyTorch one with the
+    /// YAML it was trained with (<paramref name="configPath"/>).
+    /// </summary>
+    public static GlassPlayableModel Load(string path, Device device, string? configPath = null)
     {
         if (!File.Exists(path)) throw new GlassException($"{path}: checkpoint not found (--checkpoint)");
-        using var checkpoint = GlassCheckpoint.Read(path);
-        var model = new GlassModel(checkpoint.Config.Model, device);
+        var (config, model) = GlassCheckpoint.LoadModel(path, device, configPath);
         try
         {
-            PyTorchCheckpoint.LoadInto(model, checkpoint.ModelState, path);
-            return new GlassPlayableModel(model, checkpoint.Config, path);
+            return new GlassPlayableModel(model, config, path);
         }
         catch
         {
@@ -58,22 +56,43 @@ public sealed class GlassPlayableModel : IPlayableModel
         }
     }
 
-    public IPlayback Start(Tensor firstFrames /* (B, 3, H, W) */) => new Playback(new GenerationSession(model, firstFrames));
+    public IPlayback Start(Tensor firstFrames /* (B, 3, H, W) */)
+    {
+        var animator = new Animator(model, Config);
+        try
+        {
+            animator.Start(firstFrames);
+            return new Playback(animator);
+        }
+        catch
+        {
+            animator.Dispose();
+            throw;
+        }
+    }
+
+    public RgbImage[][] LocalActionMatrix(Tensor firstFrame /* (1, 3, H, W) */, int frames)
+    {
+        using var animator = new Animator(model, Config);
+        var matrix = ActionMatrix.Build(animator, firstFrame, ActionMatrixKind.Local, frames);
+        return Enumerable.Range(0, matrix.Columns.Count)
+            .Select(k => Enumerable.Range(0, matrix.Frames).Select(t => matrix.Cell(0, k, t)).ToArray()).ToArray();
+    }
 
     public void Dispose() => model.Dispose();
 
-    sealed class Playback(GenerationSession session) : IPlayback
+    sealed class Playback(Animator animator) : IPlayback
     {
         public PlaybackStep Step(Tensor foregroundShifts /* (B, 2) */, Tensor localActionIds /* (B) */)
         {
-            var step = session.Step(foregroundShifts, localActionIds);
+            var step = animator.Step(foregroundShifts, localActionIds);
             step.Foregrounds.Dispose();
             step.Backgrounds.Dispose();
             return new PlaybackStep(step.Frames, step.Masks);
         }
 
-        public void Reset() => session.Reset();
+        public void Reset() => animator.Reset();
 
-        public void Dispose() => session.Dispose();
+        public void Dispose() => animator.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Glass.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,12 @@ public interface IPlayableModel : IDisposable
 
     /// <summary>Starts B independent playbacks, one per first frame (called outside any dispose scope).</summary>
     IPlayback Start(Tensor firstFrames /* (B, 3, H, W) in [-1, 1] */);
+
+    /// <summary>
+    /// The local action matrix of one starting image: for each local action k, <paramref name="frames"/>
+    /// frames (the start first) of doing only k with a zero shift. Indexed [k][t].
+    /// </summary>
+    RgbImage[][] LocalActionMatrix(Tensor firstFrame /* (1, 3, H, W) in [-1, 1] */, int frames);
 }
 
 /// <summary>B playbacks advancing together; owns its recurrent state.</summary>

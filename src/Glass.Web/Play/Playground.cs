@@ -11,6 +11,7 @@ public sealed record PlayResult(string SessionId, int Step, int LocalAction, Rgb
 /// <summary>
 /// The playground's core, independent of HTTP: sessions over one shared model. All torch work goes
 /// through the single <see cref="ModelWorker"/>; per-session work is ordered by the session's gate.
+/// The model stays the caller's: disposing the playground frees the sessions, not the model.
 /// </summary>
 public sealed class Playground : IAsyncDisposable
 {
@@ -136,35 +137,23 @@ public sealed class Playground : IAsyncDisposable
     });
 
     /// <summary>
-    /// For each local action, a few frames of doing only that action from the session's start image
-    /// (a row of the local action matrix); one PNG strip per action.
+    /// For each local action, the start image and a few frames of doing only that action (the start
+    /// image's row of the local action matrix); one PNG strip per action.
     /// </summary>
     public async Task<byte[][]> PreviewsAsync(PlaySession session)
     {
         // The session's gate is held only to read and store: steps go on while the previews are made.
         var (start, cached) = await Exclusive(session, wait: true, () => Task.FromResult((session.Start!, session.Previews)));
         if (cached is not null) return cached;
-        int k = Model.LocalActionCount, steps = Options.PreviewSteps;
+        int steps = Options.PreviewSteps;
         var device = Model.Device;
-        Timed<List<RgbImage>[]> timed;
+        Timed<RgbImage[][]> timed;
         try
         {
             timed = await Worker.Run(() =>
             {
-                var rows = Enumerable.Range(0, k).Select(_ => new List<RgbImage>()).ToArray();
-                using var one = FrameCodec.Batch(start, device);
-                using var first = one.expand(k, -1, -1, -1).contiguous();
-                using var playback = Model.Start(first);
-                using var shifts = zeros(k, 2, device: device);
-                using var ids = arange(k, dtype: ScalarType.Int64, device: device);
-                // No dispose scope in this loop: the playback's state must survive from step to step; each step's output is disposed here.
-                for (int t = 0; t < steps; t++)
-                {
-                    using var step = playback.Step(shifts, ids);
-                    var frames = FrameCodec.Frames(step.Frames);
-                    for (int a = 0; a < k; a++) rows[a].Add(frames[a]);
-                }
-                return rows;
+                using var first = FrameCodec.Batch(start, device);
+                return Model.LocalActionMatrix(first, steps + 1);
             });
         }
         catch (ModelBusyException e)

@@ -198,7 +198,7 @@ public class PlaygroundApiTests
         var json = JsonDocument.Parse(await t.Http.GetStringAsync($"/api/sessions/{id}/previews")).RootElement;
         var strips = json.GetProperty("previews").EnumerateArray().Select(p => TestImages.DecodePng(p.GetString()!)).ToList();
         Assert.Equal(3, strips.Count);
-        Assert.All(strips, s => Assert.Equal((96, 24), (s.W, s.H)));
+        Assert.All(strips, s => Assert.Equal((4 * 32, 24), (s.W, s.H))); // the start and three steps
         // Local action 0 keeps the double's frame; 2 brightens it most.
         Assert.True(strips[2].Rgba.Sum(b => b) > strips[0].Rgba.Sum(b => b));
         // The session itself did not move.

@@ -1,3 +1,4 @@
+using Glass.IO;
 using Glass.Web.Play;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,6 +24,26 @@ sealed class ShiftingTestModel : IPlayableModel
     public int OpenPlaybacks;
 
     public IPlayback Start(Tensor firstFrames) => new Playback(this, firstFrames);
+
+    public RgbImage[][] LocalActionMatrix(Tensor firstFrame, int frames)
+    {
+        using var playback = new Playback(this, firstFrame.expand(LocalActionCount, -1, -1, -1));
+        using var shifts = zeros(LocalActionCount, 2);
+        using var ids = arange(LocalActionCount, dtype: ScalarType.Int64);
+        var rows = Enumerable.Range(0, LocalActionCount).Select(_ => new List<RgbImage>()).ToArray();
+        using (var scope = NewDisposeScope())
+        {
+            var start = FrameCodec.Frames(firstFrame)[0];
+            foreach (var row in rows) row.Add(start);
+        }
+        for (int t = 1; t < frames; t++)
+        {
+            using var step = playback.Step(shifts, ids);
+            var images = FrameCodec.Frames(step.Frames);
+            for (int k = 0; k < LocalActionCount; k++) rows[k].Add(images[k]);
+        }
+        return rows.Select(r => r.ToArray()).ToArray();
+    }
 
     public void Dispose() { }
 
