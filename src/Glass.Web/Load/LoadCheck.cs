@@ -129,29 +129,24 @@ public static class LoadCheck
         ["local"] = random.Next(k),
     };
 
-    /// <summary>A new session; waits out the server's limit on new sessions per second.</summary>
-    static async Task<string> CreateAsync(HttpClient http, string source, int index, CancellationToken token)
+    static async Task<string> CreateAsync(HttpClient http, string source, int index, CancellationToken token) =>
+        (await PostAsync(http, "/api/sessions", new Dictionary<string, object> { ["source"] = source, ["index"] = index }, token)).GetProperty("session").GetString()!;
+
+    /// <summary>POST with retries while the server says 429 (the replay steps back to back and may meet the rate limit).</summary>
+    static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, CancellationToken token)
     {
         for (int attempt = 0; ; attempt++)
         {
-            using var response = await http.PostAsync("/api/sessions", JsonContent.Create(new Dictionary<string, object> { ["source"] = source, ["index"] = index }), token);
+            using var response = await http.PostAsync(path, JsonContent.Create(body), token);
             var text = await response.Content.ReadAsStringAsync(token);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 50)
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 100)
             {
-                await Task.Delay(200, token);
+                await Task.Delay(50, token);
                 continue;
             }
-            if (!response.IsSuccessStatusCode) throw new GlassException($"load check: creating a session answered {(int)response.StatusCode}: {text}");
-            return JsonDocument.Parse(text).RootElement.GetProperty("session").GetString()!;
+            if (!response.IsSuccessStatusCode) throw new GlassException($"load check: POST {path} answered {(int)response.StatusCode}: {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
         }
-    }
-
-    static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, CancellationToken token)
-    {
-        using var response = await http.PostAsync(path, JsonContent.Create(body), token);
-        var text = await response.Content.ReadAsStringAsync(token);
-        if (!response.IsSuccessStatusCode) throw new GlassException($"load check: POST {path} answered {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     sealed class SessionRun(int start, Random random)

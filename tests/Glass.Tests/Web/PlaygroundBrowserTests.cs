@@ -133,12 +133,14 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
             driver.FindElements(By.CssSelector(".thumbs button"))[3].Click();
             page.WaitUntil(() => page.Step() == 0 && page.Js<bool>("return window.glass.idle()"), "character chosen");
             driver.FindElement(By.Id("screen")).Click();
-            foreach (var key in new[] { Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowDown, "2", Keys.Space })
+            foreach (var key in new[] { Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowRight, Keys.ArrowDown, "2", Keys.Space, Keys.ArrowLeft, Keys.ArrowLeft, Keys.ArrowUp, "1", Keys.ArrowRight, Keys.ArrowRight })
             {
                 int step = page.Step();
                 page.Press(key);
                 page.WaitForStep(step + 1);
             }
+            var latencies = page.List("return window.glass.state.latencies.map(l => l.total)").Select(Convert.ToDouble).ToList();
+            output.WriteLine($"key->frame in the browser: {latencies.Count} key presses, median {Median(latencies):F1} ms, max {latencies.Max():F1} ms");
             page.WaitUntil(() => page.Js<bool>("return [...document.querySelectorAll('#locals .preview')].every(p => p.style.backgroundImage)"), "previews");
             var docs = Path.Combine(TestPaths.RepoRoot, "docs");
             Directory.CreateDirectory(docs);
