@@ -213,7 +213,10 @@ function buildControls(info) {
       b.title = s.items[i];
       b.dataset.source = s.key; b.dataset.index = i;
       b.innerHTML = `<img alt="${s.items[i]}" src="/api/starts/${s.key}/${i}">`;
-      b.addEventListener('click', () => changeStart('start', { source: s.key, index: i }));
+      b.addEventListener('click', async () => {
+        await changeStart('start', { source: s.key, index: i });
+        document.querySelectorAll('.thumbs button').forEach(t => t.classList.toggle('active', t === b));
+      });
       thumbs.appendChild(b);
     }
     sources.appendChild(div);
