@@ -23,9 +23,9 @@ sealed class ShiftingTestModel : IPlayableModel
     public string Description => "shifting test model";
     public int OpenPlaybacks;
 
-    public IPlayback Start(Tensor firstFrames) => new Playback(this, firstFrames);
+    public IPlayback Start(Tensor firstFrames /* (B, 3, H, W) */) => new Playback(this, firstFrames);
 
-    public RgbImage[][] LocalActionMatrix(Tensor firstFrame, int frames)
+    public RgbImage[][] LocalActionMatrix(Tensor firstFrame /* (1, 3, H, W) */, int frames)
     {
         using var playback = new Playback(this, firstFrame.expand(LocalActionCount, -1, -1, -1));
         using var shifts = zeros(LocalActionCount, 2);
@@ -61,8 +61,9 @@ sealed class ShiftingTestModel : IPlayableModel
             Interlocked.Increment(ref model.OpenPlaybacks);
         }
 
-        public PlaybackStep Step(Tensor shifts, Tensor ids)
+        public PlaybackStep Step(Tensor shifts /* (B, 2) */, Tensor ids /* (B) */)
         {
+            using var scope = NewDisposeScope();
             var next = current.clone();
             for (int b = 0; b < next.shape[0]; b++)
             {
@@ -73,8 +74,8 @@ sealed class ShiftingTestModel : IPlayableModel
             }
             current.Dispose();
             current = next.DetachFromDisposeScope();
-            var frames = current.clone();
-            var masks = current.mean([1], keepdim: true).gt(current.mean()).to(ScalarType.Float32);
+            var frames = current.clone().MoveToOuterDisposeScope();
+            var masks = current.mean([1], keepdim: true).gt(current.mean()).to(ScalarType.Float32).MoveToOuterDisposeScope();
             return new PlaybackStep(frames, masks);
         }
 
