@@ -5,6 +5,7 @@ public static class BenchCatalog
 {
     static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
     {
+        ["forward"] = ("eval forward and generation time per frame, paper and small CPU configs: " + ForwardBench.Usage, ForwardBench.Run),
     };
 
     public static int Run(string[] args)
