@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Glass.Cli;
 using Glass.Cli.Commands;
 
 var root = new RootCommand("Glass: train and play GLASS (Global and Local Action-driven Sequence Synthesis) video generators.");
 foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-return root.Parse(args).Invoke();
+// Ctrl-C cancels the command's token; long commands (training) finish their step and write a
+// checkpoint, so give them time before the process is terminated.
+return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(120) });

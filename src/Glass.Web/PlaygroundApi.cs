@@ -121,6 +121,12 @@ public static class PlaygroundApi
             return Results.Json(new { steps = playground.Options.PreviewSteps, width = model.Width, height = model.Height, previews = strips.Select(Convert.ToBase64String) });
         });
 
+        app.MapGet("/api/sessions/{id}/video.{format}", async (string id, string format, int? scale) =>
+        {
+            var bytes = await playground.ExportAsync(playground.Get(id), format, scale ?? 2);
+            return Results.File(bytes, format == "gif" ? "image/gif" : "video/mp4", $"glass-session.{format}");
+        });
+
         app.MapPost("/api/sessions/{id}/close", async (string id) =>
         {
             await playground.CloseAsync(id);

@@ -28,8 +28,21 @@ public sealed class PlaygroundServer : IAsyncDisposable
         IsLoopback = isLoopback;
     }
 
-    /// <summary>Binds <c>options.Host:options.Port</c> and starts serving; the server then owns <paramref name="playground"/>.</summary>
+    /// <summary>Binds <c>options.Host:options.Port</c> and starts serving. The server owns <paramref name="playground"/> (also when starting fails).</summary>
     public static async Task<PlaygroundServer> StartAsync(Playground playground, CancellationToken token = default)
+    {
+        try
+        {
+            return await StartServerAsync(playground, token);
+        }
+        catch
+        {
+            await playground.DisposeAsync();
+            throw;
+        }
+    }
+
+    static async Task<PlaygroundServer> StartServerAsync(Playground playground, CancellationToken token)
     {
         var options = playground.Options;
         var ip = ParseHost(options.Host);
@@ -37,6 +50,9 @@ public sealed class PlaygroundServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Start-up failures become one GlassException line; bad clients are answered, not logged.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(ip, options.Port);

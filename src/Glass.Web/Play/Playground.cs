@@ -16,6 +16,8 @@ public sealed class Playground : IAsyncDisposable
 {
     readonly ConcurrentDictionary<string, PlaySession> sessions = new();
     readonly TokenBucket creations;
+    // Encoding videos is CPU work beside the model thread: one at a time.
+    readonly SemaphoreSlim exports = new(1, 1);
     readonly Timer cleanup;
     readonly bool ownsTempRoot;
 
@@ -166,6 +168,43 @@ public sealed class Playground : IAsyncDisposable
 
     /// <summary>The frames played so far (start image first), for the video downloads.</summary>
     public Task<RgbImage[]> FramesAsync(PlaySession session) => Exclusive(session, wait: true, () => Task.FromResult(session.Frames.ToArray()));
+
+    /// <summary>The session's frames as an animated GIF (nearest-neighbour <paramref name="scale"/>) or an MP4 (ffmpeg), played at the page's rate.</summary>
+    public async Task<byte[]> ExportAsync(PlaySession session, string format, int scale)
+    {
+        if (scale is < 1 or > 8) throw PlaygroundError.BadRequest($"scale {scale} is outside 1..8");
+        if (format == "mp4" && !FfmpegVideo.IsAvailable) throw PlaygroundError.Busy("MP4 needs ffmpeg on the server, which is not installed; download the GIF instead");
+        if (format is not ("gif" or "mp4")) throw PlaygroundError.NotFound($"unknown video format '{format}'; use gif or mp4");
+        var frames = await FramesAsync(session);
+        if (!await exports.WaitAsync(TimeSpan.FromSeconds(30))) throw PlaygroundError.Busy("another video is being encoded; try again shortly");
+        try
+        {
+            return await Task.Run(() =>
+            {
+                if (format == "gif")
+                {
+                    using var gif = new MemoryStream();
+                    GifWriter.Write(gif, frames, new GifOptions(FrameDelayMs: (int)Math.Round(1000 / Options.FramesPerSecond), Scale: scale));
+                    return gif.ToArray();
+                }
+                var scaled = scale == 1 ? frames : frames.Select(f => f.ScaleNearest(scale)).ToArray();
+                var path = Path.Combine(TempRoot, $"{session.Id}-{Guid.NewGuid():N}.mp4");
+                try
+                {
+                    FfmpegVideo.WriteMp4(path, scaled, Options.FramesPerSecond);
+                    return File.ReadAllBytes(path);
+                }
+                finally
+                {
+                    TryDelete(path);
+                }
+            });
+        }
+        finally
+        {
+            exports.Release();
+        }
+    }
 
     /// <summary>Ends a session now (tab closed) or after inactivity; frees its state and temp files.</summary>
     public async Task CloseAsync(string id)

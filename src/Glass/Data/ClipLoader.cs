@@ -1,3 +1,4 @@
+using Glass.Config;
 using Glass.IO;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,6 +64,7 @@ public sealed class ClipLoader : IDisposable
         _withShifts = All(m => m.Shifts);
         _withLocal = All(m => m.Local);
         _withBg = All(m => m.BackgroundShifts);
+        _nextToSchedule = _nextToReturn = options.StartBatch;
         _workerSlots = new SemaphoreSlim(Math.Max(1, Math.Min(options.Workers, Environment.ProcessorCount)));
     }
 
@@ -70,6 +72,45 @@ public sealed class ClipLoader : IDisposable
     public static ClipLoader Open(string root, string split, ClipLoaderOptions options, int[]? crop, int width, int height,
         string style = "splitted", int? offset = null, int? maxNumVideos = null, double[]? splitRatios = null) =>
         new(VideoDataset.Open(root, split, style, offset, maxNumVideos, splitRatios), new FrameTransform(crop, width, height), options);
+
+    /// <summary>
+    /// A loader for one split as the config describes it: <c>data.*</c> for the videos and the crop/resize;
+    /// <c>training.batching</c> for "train" (seeded shuffle with <c>training.seed</c>, endless, last partial
+    /// batch dropped), <c>evaluation.batching</c> for "val"/"test" (file order, one pass, all clips).
+    /// </summary>
+    public static ClipLoader FromConfig(GlassConfig config, string split, Device? device = null, bool? training = null)
+    {
+        split = VideoDataset.NormalizeSplit(split);
+        bool train = training ?? split == "train";
+        var batching = train ? config.Training.Batching : config.Evaluation.Batching;
+        var key = train ? "training.batching" : "evaluation.batching";
+        if (batching.ObservationStacking != 1)
+            throw new GlassException($"{key}.observation_stacking: {batching.ObservationStacking} is not supported (GLASS uses 1)");
+        var options = new ClipLoaderOptions
+        {
+            BatchSize = batching.BatchSize,
+            ObservationsCount = batching.ObservationsCount,
+            SkipFrames = batching.SkipFrames,
+            Workers = Math.Max(1, Math.Min(batching.NumWorkers, Environment.ProcessorCount)),
+            Shuffle = train,
+            Repeat = train,
+            DropLast = train,
+            Seed = config.Training.Seed,
+            Device = device,
+        };
+        return new ClipLoader(DatasetFromConfig(config.Data, split), TransformFromConfig(config.Data), options);
+    }
+
+    /// <summary>The split's videos as data.data_root / dataset_style / offset / max_num_videos / split_ratios say.</summary>
+    public static VideoDataset DatasetFromConfig(DataConfig data, string split) =>
+        VideoDataset.Open(data.DataRoot, split, data.DatasetStyle, data.Offset, data.MaxNumVideos, data.SplitRatios);
+
+    /// <summary>data.crop then data.input_size (width, height).</summary>
+    public static FrameTransform TransformFromConfig(DataConfig data)
+    {
+        if (data.InputSize is not { Length: 2 }) throw new GlassException("data.input_size: expected [width, height]");
+        return new FrameTransform(data.Crop, data.InputSize[0], data.InputSize[1]);
+    }
 
     public VideoDataset Dataset => _dataset;
     public FrameTransform Transform => _transform;

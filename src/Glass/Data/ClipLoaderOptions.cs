@@ -33,6 +33,8 @@ public sealed class ClipLoaderOptions
     public Device? Device { get; set; }
     /// <summary>Optional curriculum: frames to decode for the k-th batch (k = 0, 1, …); default ObservationsCount.</summary>
     public Func<long, int>? FramesSchedule { get; set; }
+    /// <summary>Index of the first batch to serve: a resumed run continues the same batch sequence.</summary>
+    public long StartBatch { get; set; }
 
     public void Validate()
     {
@@ -41,6 +43,7 @@ public sealed class ClipLoaderOptions
         if (SkipFrames < 0) throw new GlassException($"batching.skip_frames: {SkipFrames} must be >= 0");
         if (WindowStride <= 0) throw new GlassException($"window stride {WindowStride} must be > 0");
         if (Workers <= 0) throw new GlassException($"batching.num_workers: {Workers} must be > 0");
+        if (StartBatch < 0) throw new GlassException($"start batch {StartBatch} must be >= 0");
         if (Prefetch <= 0) throw new GlassException($"prefetch {Prefetch} must be > 0");
     }
 }

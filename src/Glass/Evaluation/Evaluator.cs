@@ -27,11 +27,11 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
     Tensor? sampleReal, sampleGenerated;
 
     /// <param name="totalClips">for the progress line.</param>
-    public EvaluationReport Run(IEnumerable<ClipBatch> batches, int totalClips, ProgressLine? progress = null)
+    public EvaluationReport Run(IEnumerable<ClipBatch> batches, int totalClips, IO.ProgressLine? progress = null)
     {
         var fid = options.Inception is { } inception ? new FrechetInceptionDistance(inception) : null;
         var fvd = options.I3d is { } i3d ? new FrechetVideoDistance(i3d) : null;
-        progress?.Report(0);
+        progress?.Report(0, force: true);
         foreach (var batch in batches)
         {
             using (batch)
@@ -39,6 +39,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
                 Accumulate(batch, fid, fvd);
             progress?.Report(clips);
         }
+        progress?.Finish(clips);
         if (clips == 0) throw new GlassException("evaluation: the split holds no clip to evaluate");
         var report = new EvaluationReport { SampleStrip = SampleStrip() };
         Summarize(report, fid, fvd);
@@ -58,15 +59,15 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         var identities = batch.Identities.cpu().data<long>().ToArray();
         hasIdentities &= identities.All(i => i >= 0);
 
-        using var real = model.Analyze(observations);
-        var generatedFrames = model.Generate(observations[.., 0], real);                  // (B, T−1, 3, H, W)
+        using var real = model.Analyze(observations, generate: true);
+        var generatedFrames = real.Generated ?? throw new InvalidOperationException("Analyze(generate: true) returned no generated frames");
         // As the reference's dataset builder: the generated clip starts with the real first frame and is stored as
         // 8-bit images. We round where the reference truncates (its floor of float32 values turns a real pixel p into
         // p − 1 whenever (2p/255 − 1 + 1)/2·255 lands just below p, and biases every frame by half a level).
         var generated = cat([observations[.., ..1], generatedFrames], 1);
         var generated01 = ((generated + 1) / 2).clamp(0, 1).mul(255).round().div(255);
         var real01 = (observations + 1) / 2;
-        using var rerun = model.Analyze(generated[.., 1..]);                                // T−1 frames
+        using var rerun = model.Analyze(generated[.., 1..], generate: false);               // T−1 frames
 
         // Masks: real run on frames 0..T−1; re-run on frames 1..T−1 against the truth and the real run.
         if (batch.Masks is { } masks)

@@ -2,21 +2,18 @@ using static TorchSharp.torch;
 
 namespace Glass.Evaluation;
 
-/// <summary>What the evaluator needs from a model: its teacher-forced analysis of a clip and generation from a first
-/// frame with given actions. <see cref="GlassModelUnderEvaluation"/> adapts the GLASS model; tests use exact
-/// stand-ins whose figures are known.</summary>
+/// <summary>What the evaluator needs from a model: its teacher-forced analysis of a clip and the clip regenerated
+/// from its first frame with the inferred actions. <see cref="GlassModelUnderEvaluation"/> adapts the GLASS model;
+/// tests use exact stand-ins whose figures are known.</summary>
 public interface IEvaluatedModel
 {
     /// <summary>K, the number of learned local actions (for random-id NMI and the confusion plot).</summary>
     int NumActions { get; }
 
-    /// <summary>Runs the model teacher-forced on real frames (every transition uses the real previous frame).</summary>
-    ModelAnalysis Analyze(Tensor observations /* (B, T, 3, H, W) in [-1, 1] */);
-
-    /// <summary>Generates frames 1..T−1 from the first frames, replaying the given per-transition actions
-    /// (foreground shift, local action id, background shift) — the reference evaluation dataset builder's clips.
-    /// Returns (B, T−1, 3, H, W) in [-1, 1].</summary>
-    Tensor Generate(Tensor firstFrames /* (B, 3, H, W) in [-1, 1] */, ModelAnalysis actions);
+    /// <summary>Runs the model teacher-forced on real frames (every transition uses the real previous frame); with
+    /// <paramref name="generate"/>, also regenerates frames 1..T−1 from the first frame with the actions it inferred
+    /// (<see cref="ModelAnalysis.Generated"/>).</summary>
+    ModelAnalysis Analyze(Tensor observations /* (B, T, 3, H, W) in [-1, 1] */, bool generate);
 }
 
 /// <summary>A model's reading of clips of T frames. Owns its tensors.</summary>
@@ -24,7 +21,8 @@ public interface IEvaluatedModel
 /// <param name="ForegroundShifts">(B, T−1, 2) predicted foreground shifts (global actions), normalized units.</param>
 /// <param name="BackgroundShifts">(B, T−1, 2) predicted background shifts, normalized units.</param>
 /// <param name="ActionIds">(B, T−1) int64 learned local action ids.</param>
-public sealed record ModelAnalysis(Tensor Masks, Tensor ForegroundShifts, Tensor BackgroundShifts, Tensor ActionIds) : IDisposable
+/// <param name="Generated">(B, T−1, 3, H, W) in [-1, 1]: frames 1..T−1 regenerated from frame 0, when asked for.</param>
+public sealed record ModelAnalysis(Tensor Masks, Tensor ForegroundShifts, Tensor BackgroundShifts, Tensor ActionIds, Tensor? Generated = null) : IDisposable
 {
     public void Dispose()
     {
@@ -32,5 +30,6 @@ public sealed record ModelAnalysis(Tensor Masks, Tensor ForegroundShifts, Tensor
         ForegroundShifts.Dispose();
         BackgroundShifts.Dispose();
         ActionIds.Dispose();
+        Generated?.Dispose();
     }
 }

@@ -33,14 +33,14 @@ public sealed class FrameTransform
     {
         var (w, h, px) = CropPixels(image.Pixels, image.Width, image.Height, 3);
         if (w == Width && h == Height) return ReferenceEquals(px, image.Pixels) ? image : new RgbImage(w, h, px);
-        return new RgbImage(Width, Height, BilinearResampler.Resize(px, w, h, 3, Width, Height));
+        return new RgbImage(Width, Height, Resampler.Resize(px, w, h, 3, Width, Height));
     }
 
     public GrayImage Apply(GrayImage image)
     {
         var (w, h, px) = CropPixels(image.Pixels, image.Width, image.Height, 1);
         if (w == Width && h == Height) return ReferenceEquals(px, image.Pixels) ? image : new GrayImage(w, h, px);
-        return new GrayImage(Width, Height, BilinearResampler.Resize(px, w, h, 1, Width, Height));
+        return new GrayImage(Width, Height, Resampler.Resize(px, w, h, 1, Width, Height));
     }
 
     (int W, int H, byte[] Pixels) CropPixels(byte[] src, int width, int height, int channels)

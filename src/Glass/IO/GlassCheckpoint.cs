@@ -105,10 +105,27 @@ public sealed partial class GlassCheckpoint : IDisposable
     {
         if (optimizer is not OptimizerHelper helper)
             throw new ArgumentException($"optimizer {optimizer.GetType().Name} cannot be serialized (only TorchSharp's managed optimizers can)");
+        MakeStateContiguous(helper);
         using var ms = new MemoryStream();
         using (var writer = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true)) helper.save_state_dict(writer);
         OptimizerState = ms.ToArray();
         OptimizerType = optimizer.GetType().Name;
+    }
+
+    /// <summary>TorchSharp serializes optimizer state byte-wise, which needs contiguous tensors; Adam's
+    /// moments inherit the channels-last layout of the conv weights, so they are re-laid out here
+    /// (same values; the live optimizer keeps using the new tensors).</summary>
+    static void MakeStateContiguous(OptimizerHelper optimizer)
+    {
+        static Tensor? Contiguous(Tensor? t) =>
+            t is null || t.is_contiguous() ? t : t.contiguous().DetachFromDisposeScope();
+        foreach (var state in optimizer.state_dict().State)
+            if (state is Adam.State adam)
+            {
+                adam.exp_avg = Contiguous(adam.exp_avg)!;
+                adam.exp_avg_sq = Contiguous(adam.exp_avg_sq)!;
+                adam.max_exp_avg_sq = Contiguous(adam.max_exp_avg_sq)!;
+            }
     }
 
     /// <summary>Stores torch's CPU generator state and the run's seed.</summary>
@@ -127,6 +144,7 @@ public sealed partial class GlassCheckpoint : IDisposable
             throw new GlassException($"{sourceName}: optimizer state is for {OptimizerType}, not {optimizer.GetType().Name}");
         try
         {
+            MakeStateContiguous(helper);
             using var reader = new BinaryReader(new MemoryStream(OptimizerState));
             helper.load_state_dict(reader);
         }

@@ -170,4 +170,25 @@ public class ClipLoaderTests
         var e = Assert.Throws<GlassException>(() => loader.NextBatch());
         Assert.Contains("00003.png", e.Message);
     }
+
+    [Fact]
+    public void FromConfigUsesDataAndBatchingSections()
+    {
+        var root = TinyDataset.Splitted(frames: 6);
+        var config = new Glass.Config.GlassConfig();
+        config.Data.DataRoot = root;
+        config.Data.Crop = [0, 0, 8, 6];
+        config.Data.InputSize = [4, 3];
+        config.Training.Batching.BatchSize = 2;
+        config.Training.Batching.ObservationsCount = 3;
+        config.Evaluation.Batching.BatchSize = 3;
+        config.Evaluation.Batching.ObservationsCount = 2;
+        using var train = ClipLoader.FromConfig(config, "train");
+        using (var b = train.NextBatch()) Assert.Equal(new long[] { 2, 3, 3, 3, 4 }, b.Observations.shape);
+        using var val = ClipLoader.FromConfig(config, "val");
+        // One 6-frame video: 5 windows of 2 frames, batches of 3 then 2.
+        Assert.Equal([3, 2], val.Batches().Select(b => { using (b) return b.BatchSize; }).ToArray());
+        config.Training.Batching.ObservationStacking = 2;
+        Assert.Contains("observation_stacking", Assert.Throws<GlassException>(() => ClipLoader.FromConfig(config, "train")).Message);
+    }
 }

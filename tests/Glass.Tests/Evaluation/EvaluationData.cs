@@ -7,7 +7,7 @@ namespace Glass.Tests.Evaluation;
 /// background; masks, shifts, background shifts, local labels and identities recorded as the data format says.</summary>
 internal static class EvaluationData
 {
-    public const int Width = 32, Height = 24, Square = 8;
+    public const int Width = 32, Height = 32, Square = 8;
 
     /// <summary>Writes <c>root/test</c> with <paramref name="videos"/> videos of <paramref name="frames"/> frames.</summary>
     public static string Write(int videos = 3, int frames = 8, bool groundTruth = true)
@@ -25,7 +25,7 @@ internal static class EvaluationData
             for (int f = 0; f < frames; f++)
             {
                 // entry f is the move that led to frame f: right, stay, down, left ... (entry 0: before the clip)
-                int dx = (f % 4) switch { 0 => 2, 1 => 0, 2 => 0, _ => -2 }, dy = f % 4 == 2 ? 1 : 0;
+                int dx = (f % 4) switch { 0 => 2, 1 => 0, 2 => 0, _ => -2 }, dy = f % 4 == 2 ? 2 : 0;
                 if (f > 0) { x += dx; y += dy; }
                 shifts.Add([2f * dx / Width, 2f * dy / Height]);
                 bgShifts.Add([f % 2 == 0 ? 2f / Width : 0f, 0f]);

@@ -25,7 +25,7 @@ public class EvaluatorTests : IDisposable
         public ClipBatch? Current;
         public int NumActions => numActions;
 
-        public ModelAnalysis Analyze(Tensor observations)
+        public ModelAnalysis Analyze(Tensor observations, bool generate)
         {
             var batch = Current!;
             int skip = batch.Frames - (int)observations.shape[1]; // 0: real clip, 1: re-run on frames 1..T−1
@@ -35,10 +35,9 @@ public class EvaluatorTests : IDisposable
             var bg = batch.BackgroundShifts?.narrow(1, skip + 1, observations.shape[1] - 1) ?? full(observations.shape[0], observations.shape[1] - 1, 2, -0.1f);
             var ids = constantId is { } c ? full(observations.shape[0], observations.shape[1] - 1, c, dtype: int64)
                 : batch.LocalActions?.narrow(1, skip + 1, observations.shape[1] - 1) ?? zeros(observations.shape[0], observations.shape[1] - 1, dtype: int64);
-            return new ModelAnalysis(masks.clone(), shifts, bg.clone(), ids.clone());
+            // perfect generation: the real frames 1..T−1
+            return new ModelAnalysis(masks.clone(), shifts, bg.clone(), ids.clone(), generate ? batch.Observations[.., 1..].clone() : null);
         }
-
-        public Tensor Generate(Tensor firstFrames, ModelAnalysis actions) => Current!.Observations[.., 1..].clone();
     }
 
     EvaluationReport Evaluate(OracleModel model, string root, int frames)
@@ -89,7 +88,7 @@ public class EvaluatorTests : IDisposable
         Assert.Equal(0.0, m["bg_shift_error_px"]!.Value, 5);
         Assert.Equal(0.0, m["nmi_global"]!.Value, 9);             // one id for three labels
         Assert.Equal(1.0, m["co_nmi_global"]!.Value, 9);          // both runs constant: perfect agreement (sklearn)
-        // angle match: a 2 px true move plus 1 px keeps the direction; true zero moves are left out
+        // angle match: every true move is 2 px, so 1 px more to the right stays within 45° (26.6° at most); zero moves are left out
         Assert.Equal(1.0, m["fg_angle_match"]!.Value, 9);
     }
 

@@ -86,24 +86,4 @@ public class ReportWriterTests : IDisposable
         Assert.Throws<GlassException>(() => ActionConfusion.FromPairs([(0, 3)], numIds: 3, numLabels: 2));
         Assert.Throws<ArgumentException>(() => new EvaluationReport().Set("not_a_metric", 1));
     }
-
-    [Fact]
-    public void ProgressLineUpdatesInPlaceOrPrintsDecilesToALog()
-    {
-        var interactive = new StringWriter();
-        var line = new ProgressLine("evaluate", 4, interactive, interactive: true);
-        for (int i = 1; i <= 4; i++) line.Report(i);
-        line.Finish("done");
-        var text = interactive.ToString();
-        Assert.Equal(4 + 2, text.Count(c => c == '\r')); // one carriage return per update, two to clear the line at the end
-        Assert.Contains("4/4 clips", text);
-        Assert.Contains("evaluate: done", text);
-
-        var log = new StringWriter();
-        var logged = new ProgressLine("evaluate", 100, log, interactive: false);
-        for (int i = 1; i <= 100; i++) logged.Report(i);
-        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.InRange(lines.Length, 10, 11); // one per 10 %, plus the last
-        Assert.DoesNotContain('\r', log.ToString());
-    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Glass.Runtime;
 using Glass.Web;
+using Glass.Web.Play;
 using Xunit;
 
 namespace Glass.Tests.Web;
@@ -202,5 +203,53 @@ public class PlaygroundApiTests
         Assert.True(strips[2].Rgba.Sum(b => b) > strips[0].Rgba.Sum(b => b));
         // The session itself did not move.
         Assert.Equal(1, (await t.PostJson($"/api/sessions/{id}/step", new { action = "stay" })).GetProperty("step").GetInt32());
+    }
+
+    [Fact]
+    public async Task DownloadsTheSessionAsGifAndMp4()
+    {
+        await using var t = await TestServer.StartAsync(new ShiftingTestModel());
+        var id = (await t.PostJson("/api/sessions", null)).GetProperty("session").GetString()!;
+        foreach (var move in new[] { "right", "down", "stay" }) await t.PostJson($"/api/sessions/{id}/step", new { action = move });
+
+        using var gif = await t.Http.GetAsync($"/api/sessions/{id}/video.gif?scale=3");
+        Assert.Equal(HttpStatusCode.OK, gif.StatusCode);
+        Assert.Equal("image/gif", gif.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("glass-session.gif", gif.Content.Headers.ContentDisposition?.FileNameStar ?? gif.Content.Headers.ContentDisposition?.FileName);
+        var bytes = await gif.Content.ReadAsByteArrayAsync();
+        using (var codec = SkiaSharp.SKCodec.Create(new MemoryStream(bytes)))
+        {
+            Assert.Equal(4, codec.FrameCount); // the start frame and three steps
+            Assert.Equal((96, 72), (codec.Info.Width, codec.Info.Height));
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await t.Http.GetAsync($"/api/sessions/{id}/video.gif?scale=40")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await t.Http.GetAsync($"/api/sessions/{id}/video.avi")).StatusCode);
+
+        if (!Glass.IO.FfmpegVideo.IsAvailable) return; // .ci/run installs ffmpeg; the GIF above is the part that needs nothing
+        using var mp4 = await t.Http.GetAsync($"/api/sessions/{id}/video.mp4");
+        Assert.Equal(HttpStatusCode.OK, mp4.StatusCode);
+        var path = Path.Combine(TestPaths.NewTempDir("glass-mp4"), "session.mp4");
+        await File.WriteAllBytesAsync(path, await mp4.Content.ReadAsByteArrayAsync());
+        Assert.Equal(4, Glass.IO.FfmpegVideo.CountFrames(path));
+        Assert.Empty(Directory.GetFiles(t.Playground.TempRoot));
+    }
+
+    [Fact]
+    public async Task BindsLoopbackUnlessToldAndRefusesBadAddresses()
+    {
+        var model = new ShiftingTestModel();
+        Playground New(string host, int port) => new(model, new PlaygroundOptions { Host = host, Port = port, TempRoot = TestPaths.NewTempDir("glass-web") }, [TestImages.Source(32, 24, 1)]);
+        await using (var local = await PlaygroundServer.StartAsync(New("localhost", 0)))
+        {
+            Assert.True(local.IsLoopback);
+            Assert.Equal("127.0.0.1", local.Address.Host);
+            // The port is taken now: a clear error, not a stack trace.
+            var taken = await Assert.ThrowsAsync<GlassException>(() => PlaygroundServer.StartAsync(New("127.0.0.1", local.Address.Port)));
+            Assert.Contains("--port", taken.Message);
+        }
+        await using (var open = await PlaygroundServer.StartAsync(New("0.0.0.0", 0)))
+            Assert.False(open.IsLoopback);
+        var e = await Assert.ThrowsAsync<GlassException>(() => PlaygroundServer.StartAsync(New("example.com", 0)));
+        Assert.Contains("--host", e.Message);
     }
 }

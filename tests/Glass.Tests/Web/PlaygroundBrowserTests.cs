@@ -79,6 +79,16 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
             page.Press(Keys.ArrowDown);
             page.WaitForStep(1);
 
+            // The GIF button downloads the frames played since the upload: the start frame and one step.
+            driver.FindElement(By.Id("gif")).Click();
+            var gif = Path.Combine(downloads, "glass-session.gif");
+            page.WaitUntil(() => File.Exists(gif) && !Directory.GetFiles(downloads, "*.crdownload").Any(), "GIF download");
+            using (var codec = SkiaSharp.SKCodec.Create(new MemoryStream(File.ReadAllBytes(gif))))
+            {
+                Assert.Equal(2, codec.FrameCount);
+                Assert.Equal((2 * model.Width, 2 * model.Height), (codec.Info.Width, codec.Info.Height));
+            }
+
             var latencies = page.List("return window.glass.state.latencies.map(l => l.total)").Select(Convert.ToDouble).ToList();
             var server = page.List("return window.glass.state.latencies.map(l => l.server)").Select(Convert.ToDouble).ToList();
             var modelMs = page.List("return window.glass.state.latencies.map(l => l.model)").Select(Convert.ToDouble).ToList();

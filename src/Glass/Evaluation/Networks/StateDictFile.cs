@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
 using TorchSharp;
+using Glass.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -12,7 +13,8 @@ namespace Glass.Evaluation.Networks;
 /// <summary>Reads a PyTorch <c>state_dict</c> saved with <c>torch.save</c>: the zip format (PyTorch ≥ 1.6, through
 /// TorchSharp.PyBridge) and the older "legacy" stream format in which most published metric weights were saved
 /// (torchvision's AlexNet/VGG, LPIPS's linear layers, pytorch-fid's Inception, pytorch-i3d), which PyBridge does not
-/// read. Evaluation-local until the shared checkpoint import covers the legacy format.</summary>
+/// read. The zip format goes through the shared <see cref="PyTorchCheckpoint"/>; the legacy reader is
+/// Evaluation-local until the shared checkpoint import covers that format.</summary>
 public static class StateDictFile
 {
     /// <summary>name → tensor (CPU). A file whose top level is {"state_dict": ...} is unwrapped.</summary>
@@ -26,9 +28,13 @@ public static class StateDictFile
             var magic = new byte[4];
             int read = stream.Read(magic, 0, 4);
             stream.Seek(0, SeekOrigin.Begin);
-            root = read == 4 && magic[0] == 0x50 && magic[1] == 0x4b && magic[2] == 0x03 && magic[3] == 0x04
-                ? PyTorchUnpickler.UnpickleStateDict(stream)
-                : LegacyFormat.Read(stream);
+            if (read == 4 && magic[0] == 0x50 && magic[1] == 0x4b && magic[2] == 0x03 && magic[3] == 0x04)
+            {
+                stream.Dispose();
+                // zip format: the shared checkpoint import (also unwraps {"model": ...} and "module." prefixes)
+                return new Dictionary<string, Tensor>(PyTorchCheckpoint.Read(path).StateDict);
+            }
+            root = LegacyFormat.Read(stream);
         }
         catch (GlassException) { throw; }
         catch (Exception e) when (e is PickleException or InvalidDataException or InvalidCastException or NotImplementedException or EndOfStreamException or IndexOutOfRangeException or KeyNotFoundException)

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Glass.Config;
+using Glass.Model;
+using Glass.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Bench;
+
+/// <summary>
+/// `train [--config FILE] [--batch N] [--frames N] [--gt N] [--steps N] [--memory-steps N]`: seconds per
+/// training step split into forward, losses, backward and optimizer; peak resident memory; and, with
+/// --memory-steps, resident memory sampled over a long loop (should stay flat after warm-up).
+/// Inputs are random clips of the config's size: the step time does not depend on the data.
+/// </summary>
+public static class TrainBench
+{
+    public static int Run(string[] args)
+    {
+        var a = BenchArgs.Parse(args);
+        var config = a.Get("config") is { } path ? GlassConfig.Load(path) : new GlassConfig();
+        int batch = a.GetInt("batch", config.Training.Batching.BatchSize);
+        int frames = a.GetInt("frames", 6);
+        int gt = a.GetInt("gt", Math.Min(5, frames - 1));
+        int steps = a.GetInt("steps", 5);
+        int memorySteps = a.GetInt("memory-steps", 0);
+        int threads = a.GetInt("threads", 0);
+        if (threads > 0) set_num_threads(threads);
+        int w = config.Data.InputSize[0], h = config.Data.InputSize[1];
+
+        random.manual_seed(1);
+        var model = new GlassModel(config.Model);
+        var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+        using var perceptual = config.Training.Perceptual.Mode == "off" ? null : PerceptualNetwork.Create("random", null, CPU);
+        model.train();
+        Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads");
+
+        var times = new List<double[]>();
+        for (int s = 0; s < steps + 1; s++)
+        {
+            using var scope = NewDisposeScope();
+            var x = rand(new long[] { batch, frames, 3, h, w }) * 2 - 1;
+            var clock = Stopwatch.StartNew();
+            var output = model.Forward(x, gt, 0.4);
+            double tForward = clock.Elapsed.TotalSeconds;
+            var losses = LossTerms.Compute(output, config.Training, perceptual, gmaOnly: false);
+            losses.Total.item<float>();
+            double tLoss = clock.Elapsed.TotalSeconds - tForward;
+            optimizer.zero_grad();
+            losses.Total.backward();
+            double tBackward = clock.Elapsed.TotalSeconds - tForward - tLoss;
+            optimizer.step();
+            double total = clock.Elapsed.TotalSeconds;
+            if (s > 0) times.Add([tForward, tLoss, tBackward, total - tForward - tLoss - tBackward, total]); // step 0 warms up
+        }
+        double Median(int i) => times.Select(t => t[i]).Order().ElementAt(times.Count / 2);
+        Console.WriteLine($"seconds per step (median of {times.Count}): {Median(4):F3}  = forward {Median(0):F3} + losses {Median(1):F3} + backward {Median(2):F3} + optimizer {Median(3):F3}");
+        Console.WriteLine($"peak resident memory: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+
+        if (memorySteps > 0)
+        {
+            var samples = new List<(int Step, long Rss)>();
+            for (int s = 0; s < memorySteps; s++)
+            {
+                using (var scope = NewDisposeScope())
+                {
+                    var x = rand(new long[] { batch, frames, 3, h, w }) * 2 - 1;
+                    var losses = LossTerms.Compute(model.Forward(x, gt, 0.4), config.Training, perceptual, gmaOnly: false);
+                    optimizer.zero_grad();
+                    losses.Total.backward();
+                    optimizer.step();
+                }
+                if (s % 25 == 0 || s == memorySteps - 1) samples.Add((s, Process.GetCurrentProcess().WorkingSet64));
+            }
+            var warm = samples.First(p => p.Step >= Math.Min(50, memorySteps / 4));
+            var last = samples[^1];
+            Console.WriteLine("resident memory over the loop (MiB): " + string.Join(" ", samples.Select(p => $"{p.Step}:{p.Rss >> 20}")));
+            Console.WriteLine($"growth after warm-up (step {warm.Step} -> {last.Step}): {100.0 * (last.Rss - warm.Rss) / warm.Rss:F1}%");
+        }
+        return 0;
+    }
+}

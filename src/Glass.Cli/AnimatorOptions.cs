@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Glass.Config;
+using Glass.Generation;
+using Glass.IO;
+
+namespace Glass.Cli;
+
+/// <summary>Options shared by the commands that play a model (generate, matrix, transfer, demo):
+/// the checkpoint, the device/threads, and the output's scale, rate and overwrite policy.</summary>
+public sealed class AnimatorOptions
+{
+    public AnimatorOptions(string? defaultCheckpoint = null)
+    {
+        Checkpoint = new Option<string>("--checkpoint")
+        {
+            Description = "A Glass checkpoint (.glass, carries its configuration) or a PyTorch one of the reference (with --config)" + (defaultCheckpoint is null ? "" : $" (default: {defaultCheckpoint})"),
+            Required = defaultCheckpoint is null,
+        };
+        if (defaultCheckpoint is not null) Checkpoint.DefaultValueFactory = _ => defaultCheckpoint;
+    }
+
+    public Option<string> Checkpoint { get; }
+    public Option<string?> Config { get; } = new("--config") { Description = "The YAML a PyTorch (reference) checkpoint was trained with; not needed for .glass checkpoints" };
+    public RuntimeOptions Runtime { get; } = new();
+    public Option<int> Scale { get; } = new("--scale") { Description = "Enlarge frames N times (nearest neighbour) in the outputs", DefaultValueFactory = _ => 1 };
+    public Option<double> Fps { get; } = new("--fps") { Description = "Playback rate of GIF/MP4 outputs", DefaultValueFactory = _ => 10.0 };
+    public Option<bool> Force { get; } = new("--force") { Description = "Overwrite existing outputs" };
+
+    public void AddTo(Command command, bool outputOptions = true)
+    {
+        command.Options.Add(Checkpoint);
+        command.Options.Add(Config);
+        Runtime.AddTo(command);
+        if (!outputOptions) return;
+        command.Options.Add(Scale);
+        command.Options.Add(Fps);
+        command.Options.Add(Force);
+    }
+
+    public AnimationOptions Output(ParseResult result) =>
+        new(result.GetValue(Fps), result.GetValue(Scale), result.GetValue(Force));
+
+    /// <summary>Reads the checkpoint's config, applies --device/--threads and loads the model.</summary>
+    public Animator Load(ParseResult result, string? checkpoint = null)
+    {
+        var path = checkpoint ?? result.GetValue(Checkpoint)!;
+        if (!File.Exists(path))
+            throw new GlassException($"{path}: checkpoint not found; train one with `glass train` or pass --checkpoint FILE");
+        var configPath = result.GetValue(Config);
+        var config = GlassCheckpoint.Detect(path) == CheckpointFormat.Glass ? GlassCheckpoint.ReadConfig(path)
+            : GlassConfig.Load(configPath ?? throw new GlassException($"{path}: is a PyTorch checkpoint, which carries no configuration; give the YAML it was trained with (--config)"));
+        var device = Runtime.Apply(result, config);
+        return Animator.Load(path, device, configPath);
+    }
+
+    /// <summary>A progress callback drawing one updating line on stderr.</summary>
+    public static Action<int, int> Progress(string label)
+    {
+        ProgressLine? line = null;
+        return (done, total) =>
+        {
+            line ??= new ProgressLine(label, total, "steps");
+            if (done >= total) line.Finish(done);
+            else line.Report(done);
+        };
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Glass.Generation;
+using Glass.IO;
+
+namespace Glass.Cli.Commands;
+
+/// <summary>`glass matrix`: the paper's action matrices (rows = images, columns = actions).</summary>
+public static class MatrixCommand
+{
+    public static Command Create()
+    {
+        var model = new AnimatorOptions();
+        var images = new Option<string[]>("--images") { Description = "Starting images, one matrix row each", Required = true, AllowMultipleArgumentsPerToken = true };
+        var kind = new Option<string>("--kind") { Description = "global: one column per named global action; local: one column per learned local action", Required = true };
+        kind.AcceptOnlyFromAmong("global", "local");
+        var frames = new Option<int>("--frames") { Description = "Frames per cell, the starting image included", DefaultValueFactory = _ => 8 };
+        var local = new Option<int>("--local-action") { Description = "For --kind global: the local action of every column", DefaultValueFactory = _ => 0 };
+        var global = new Option<string?>("--global-action") { Description = "For --kind local: the global action of every column (default: no shift)" };
+        var output = new Option<string>("--out") { Description = "FILE.gif or FILE.mp4 (the animation); a PNG strip is written beside it as FILE.png", Required = true };
+        var command = new Command("matrix", "Action matrices: each starting image (rows) animated with each action (columns); animated GIF/MP4 and a PNG strip.");
+        model.AddTo(command);
+        command.Options.Add(images);
+        command.Options.Add(kind);
+        command.Options.Add(frames);
+        command.Options.Add(local);
+        command.Options.Add(global);
+        command.Options.Add(output);
+        command.SetGuardedAction((result, _) =>
+        {
+            var outPath = result.GetValue(output)!;
+            var options = model.Output(result);
+            if (AnimationWriter.Check(outPath, options) == AnimationFormat.PngFolder)
+                throw new GlassException($"{outPath}: give a .gif or .mp4 file for the matrix (a PNG strip is written beside it)");
+            var stripPath = Path.ChangeExtension(outPath, ".png");
+            OutputFile.Prepare(stripPath, options.Force);
+            var matrixKind = result.GetValue(kind) == "local" ? ActionMatrixKind.Local : ActionMatrixKind.Global;
+
+            using var animator = model.Load(result);
+            using var starts = animator.ReadImages(result.GetValue(images)!);
+            var matrix = ActionMatrix.Build(animator, starts, matrixKind, result.GetValue(frames), result.GetValue(local), result.GetValue(global),
+                AnimatorOptions.Progress("matrix"));
+            var path = AnimationWriter.Write(outPath, matrix.AnimationFrames(), options);
+            var strip = matrix.Strip().ScaleNearest(options.Scale);
+            ImageIO.WritePng(stripPath, strip);
+            Console.WriteLine($"wrote {path}: {matrix.Rows} rows (images) x {matrix.Columns.Count} columns ({string.Join(", ", matrix.Columns.Select(c => c.Label))}), {matrix.Frames} frames");
+            Console.WriteLine($"wrote {Path.GetFullPath(stripPath)}: one line per (image, action), frames left to right");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using Glass.Data;
+using Glass.Data.WSprites;
+using Glass.IO;
+
+namespace Glass.Web.Play;
+
+/// <summary>
+/// W-Sprites characters standing in the middle of their walk range over the background, as the first
+/// frame of a W-Sprites video looks; resized when the model plays another frame size.
+/// </summary>
+public sealed class CharacterStartSource : IStartImageSource
+{
+    readonly ICharacterLibrary library;
+    readonly int[] identities;
+    readonly BackgroundScroller background;
+    readonly FrameTransform transform;
+
+    /// <param name="count">How many identities to offer, spread evenly over the library.</param>
+    public CharacterStartSource(ICharacterLibrary library, int count, int width, int height)
+    {
+        this.library = library;
+        count = Math.Clamp(count, 1, library.IdentityCount);
+        identities = Enumerable.Range(0, count).Select(i => (int)((long)i * library.IdentityCount / count)).ToArray();
+        background = new BackgroundScroller(library.Background);
+        transform = FrameTransform.Identity(width, height);
+    }
+
+    public string Key => "character";
+    public string Title => library.Kind == "lpc" ? "W-Sprites characters (LPC)" : "Built-in characters";
+    public int Count => identities.Length;
+    public string Label(int index) => library.Describe(identities[index]);
+
+    public RgbImage Load(int index)
+    {
+        // Middle of the walk range (0..64 x 0..32), facing front, background at the middle of its walk.
+        var step = new WSpritesStep(X: 32, Y: 16, Global: GlobalAction.Stay, Dx: 0, Dy: 0,
+            Local: LocalActions.Label(ActionKind.Walk, Facing.Front), ActionFrame: 0,
+            BackgroundX: WSpritesScript.BackgroundPad / 2, BackgroundY: WSpritesScript.BackgroundPad / 2, BackgroundDx: 0, BackgroundDy: 0);
+        var (frame, _) = WSpritesRenderer.Render(library.Character(identities[index]), background, step);
+        return transform.Apply(frame);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Glass.Data.WSprites;
+
+/// <summary>Settings of a W-Sprites generation run (defaults are the paper's: all identities, 10 videos of 90 frames).</summary>
+public sealed class WSpritesOptions
+{
+    /// <summary>Dataset folder; gets train/, val/, test/ and wsprites.json.</summary>
+    public required string OutputDir { get; set; }
+    /// <summary>How many identities to use (null = all); a subset is spread evenly over the identity numbers.</summary>
+    public int? Identities { get; set; }
+    public int VideosPerIdentity { get; set; } = 10;
+    public int Frames { get; set; } = 90;
+    public long Seed { get; set; } = 1;
+    /// <summary>Parallel videos (0 = all cores).</summary>
+    public int Threads { get; set; } = 0;
+    /// <summary>Fractions of identities in train and val (the rest is test); the reference's 0.8 / 0.1.</summary>
+    public double TrainFraction { get; set; } = 0.8;
+    public double ValFraction { get; set; } = 0.1;
+
+    public void Validate(int identityCount)
+    {
+        if (Identities is { } n && (n <= 0 || n > identityCount))
+            throw new GlassException($"--identities: {n} must be in 1..{identityCount}");
+        if (VideosPerIdentity <= 0) throw new GlassException($"--videos-per-identity: {VideosPerIdentity} must be > 0");
+        if (VideosPerIdentity > 1000) throw new GlassException($"--videos-per-identity: {VideosPerIdentity} is above the 1000 that folder names allow");
+        if (Frames <= 0) throw new GlassException($"--frames: {Frames} must be > 0");
+        if (Frames > 99999) throw new GlassException($"--frames: {Frames} is above the 99999 that frame names allow");
+        if (Threads < 0) throw new GlassException($"--threads: {Threads} must be >= 0");
+        if (TrainFraction < 0 || ValFraction < 0 || TrainFraction + ValFraction > 1)
+            throw new GlassException($"split fractions {TrainFraction}/{ValFraction} must be non-negative with train + val <= 1");
+    }
+}

@@ -1,0 +1,86 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Glass.Model.Layers;
+
+/// <summary>
+/// The VGG-19 feature extractor of the perceptual losses: torchvision's `vgg19().features` up to
+/// relu5_1, cut into the five slices relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 as the reference
+/// does. Fed the [-1, 1] images directly (the reference applies no ImageNet normalisation).
+/// Parameter names are torchvision's (`features.N.weight`), so its `vgg19` state_dict loads as is.
+/// </summary>
+public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
+{
+    /// <summary>torchvision's configuration "E" up to relu5_1: channels, or 0 for a 2x2 max-pool.</summary>
+    static readonly int[] Layout = [64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512];
+
+    /// <summary>Index in `features` after which each slice ends (relu1_1 = 1, ..., relu5_1 = 29).</summary>
+    static readonly int[] SliceEnds = [1, 6, 11, 20, 29];
+
+    readonly Sequential features;
+
+    public Vgg19() : base(nameof(Vgg19))
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int inChannels = 3;
+        foreach (var c in Layout)
+        {
+            if (c == 0)
+            {
+                layers.Add((layers.Count.ToString(), nn.MaxPool2d(2, 2)));
+                continue;
+            }
+            layers.Add((layers.Count.ToString(), nn.Conv2d(inChannels, c, 3, padding: 1)));
+            layers.Add((layers.Count.ToString(), nn.ReLU()));
+            inChannels = c;
+        }
+        features = nn.Sequential(layers);
+        RegisterComponents();
+        foreach (var p in parameters()) p.requires_grad = false;
+    }
+
+    /// <param name="x">(N, 3, H, W) in [-1, 1]</param>
+    /// <returns>five tensors (N, C_i, H_i, W_i): relu1_1 ... relu5_1</returns>
+    public override Tensor[] forward(Tensor x)
+    {
+        var outputs = new Tensor[SliceEnds.Length];
+        int slice = 0;
+        int index = 0;
+        foreach (var layer in features.children())
+        {
+            x = ((nn.Module<Tensor, Tensor>)layer).call(x);
+            if (index == SliceEnds[slice])
+            {
+                outputs[slice++] = x;
+                if (slice == SliceEnds.Length) break;
+            }
+            index++;
+        }
+        return outputs;
+    }
+
+    /// <summary>The names and shapes a weight file must provide (torchvision keys of the convs used).</summary>
+    public IReadOnlyDictionary<string, long[]> ExpectedWeights() =>
+        state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+
+    /// <summary>Loads torchvision `vgg19` weights (`features.N.weight/bias`); keys we do not use
+    /// (classifier, deeper features) are ignored; any missing or mis-shaped key is an error.</summary>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights, string source)
+    {
+        var problems = new List<string>();
+        using var _ = torch.no_grad();
+        foreach (var (name, target) in state_dict())
+        {
+            if (!weights.TryGetValue(name, out var value)) { problems.Add($"missing {name}"); continue; }
+            if (!value.shape.SequenceEqual(target.shape))
+            {
+                problems.Add($"{name} has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", target.shape)}]");
+                continue;
+            }
+            target.copy_(value);
+        }
+        if (problems.Count > 0)
+            throw new GlassException($"{source}: not a torchvision vgg19 state_dict (features.N.weight/bias up to features.28): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}");
+    }
+}

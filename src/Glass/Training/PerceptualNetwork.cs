@@ -1,0 +1,88 @@
+using Glass.Model.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Training;
+
+/// <summary>
+/// The frozen VGG-19 behind both perceptual losses. ImageNet weights cannot be downloaded here, so
+/// `training.perceptual.mode` says where its weights come from: "vgg" (a torchvision vgg19 state_dict
+/// the user supplies in `training.perceptual.vgg_weights`), "random" (fixed random features from a
+/// seeded initialisation), or "off" (no perceptual terms).
+/// </summary>
+public sealed class PerceptualNetwork : IDisposable
+{
+    readonly Vgg19 _vgg;
+
+    /// <summary>A human-readable account of where the features come from, for the run log.</summary>
+    public string Description { get; }
+
+    PerceptualNetwork(Vgg19 vgg, string description)
+    {
+        _vgg = vgg;
+        Description = description;
+    }
+
+    /// <summary>Builds the network the config asks for, or null for mode "off".</summary>
+    /// <param name="mode">"vgg", "random" or "off"</param>
+    /// <param name="weightsPath">torchvision vgg19 `.pth` (mode "vgg")</param>
+    public static PerceptualNetwork? Create(string mode, string? weightsPath, Device device, long randomSeed = 0)
+    {
+        switch (mode)
+        {
+            case "off":
+                return null;
+            case "random":
+            {
+                // A private generator (not the global one other threads use) keeps the features
+                // identical across runs and resumes; torchvision's VGG init: kaiming-normal (fan_out), zero bias.
+                using var generator = new torch.Generator((ulong)randomSeed);
+                var vgg = new Vgg19();
+                using (torch.no_grad())
+                    foreach (var (name, p) in vgg.named_parameters())
+                    {
+                        if (name.EndsWith(".bias")) p.zero_();
+                        else p.normal_(0, Math.Sqrt(2.0 / (p.shape[0] * p.shape[2] * p.shape[3])), generator: generator);
+                    }
+                vgg.to(device).eval();
+                return new PerceptualNetwork(vgg, $"fixed random VGG-19 features (seed {randomSeed}), not ImageNet weights");
+            }
+            case "vgg":
+            {
+                if (string.IsNullOrEmpty(weightsPath))
+                    throw new GlassException(
+                        "the perceptual losses need VGG-19 weights: set training.perceptual.vgg_weights (or pass --vgg-weights) to torchvision's vgg19 state_dict (.pth), " +
+                        "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)");
+                if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
+                var vgg = new Vgg19();
+                vgg.LoadWeights(ReadStateDict(weightsPath), weightsPath);
+                vgg.to(device).eval();
+                return new PerceptualNetwork(vgg, $"VGG-19 weights from {weightsPath}");
+            }
+            default:
+                throw new GlassException($"training.perceptual.mode: unknown value '{mode}' (use vgg, random or off)");
+        }
+    }
+
+    /// <param name="x">(N, 3, H, W) in [-1, 1]</param>
+    /// <returns>relu1_1 ... relu5_1 features</returns>
+    public Tensor[] Features(Tensor x) => _vgg.call(x);
+
+    static Dictionary<string, Tensor> ReadStateDict(string path)
+    {
+        try
+        {
+            var table = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(path);
+            var result = new Dictionary<string, Tensor>();
+            foreach (System.Collections.DictionaryEntry e in table)
+                if (e.Key is string k && e.Value is Tensor t) result[k] = t;
+            return result;
+        }
+        catch (Exception e) when (e is not GlassException)
+        {
+            throw new GlassException($"{path}: cannot read as a PyTorch state_dict ({e.Message}); expected torchvision's vgg19 weights saved with torch.save(model.state_dict())", e);
+        }
+    }
+
+    public void Dispose() => _vgg.Dispose();
+}

@@ -1,0 +1,87 @@
+using Glass.Config;
+using Glass.Data;
+using Glass.IO;
+using Glass.Model;
+using Glass.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Training;
+
+/// <summary>Sets up and runs one training run from a validated configuration: device and threads,
+/// seeds, model (fresh, fine-tuned or resumed), data, trainer.</summary>
+public static class TrainingSession
+{
+    /// <param name="runDirectory">runs/NAME</param>
+    /// <param name="resume">continue from runs/NAME/checkpoints/latest.glass</param>
+    /// <param name="initFrom">initial weights for fine-tuning (ours or a reference checkpoint)</param>
+    public static int Run(GlassConfig config, string runDirectory, bool resume, string? initFrom, TextWriter output, CancellationToken cancel)
+    {
+        TorchRuntime.Initialize(config.Runtime.Threads);
+        var device = TorchRuntime.ParseDevice(config.Runtime.Device);
+        var run = new RunDirectory(runDirectory);
+        run.RemoveStaleTemporaries();
+        string? resumeFrom = null;
+        if (resume)
+        {
+            if (!File.Exists(run.LatestCheckpoint))
+                throw new GlassException($"{run.LatestCheckpoint}: no checkpoint to resume from; start the run without --resume");
+            resumeFrom = run.LatestCheckpoint;
+        }
+        else if (File.Exists(run.LatestCheckpoint))
+            throw new GlassException($"{run.Path} already holds a run; pass --resume to continue it or choose another --run name");
+
+        long startStep = 0;
+        if (resumeFrom is not null)
+        {
+            using var saved = GlassCheckpoint.Read(resumeFrom);
+            var differences = saved.Config.DifferencesFrom(config, "model");
+            if (differences.Count > 0)
+                throw new GlassException($"{resumeFrom}: the run was trained with another model configuration ({string.Join("; ", differences.Take(3))}); resume with its own config ({Path.Combine(run.Path, "config.yaml")})");
+            startStep = saved.GlobalStep;
+        }
+
+        random.manual_seed(config.Training.Seed);
+        var model = new GlassModel(config.Model);
+        model.to(device);
+        if (initFrom is not null && resumeFrom is null)
+        {
+            TrainingCheckpoint.LoadWeights(initFrom, model, device);
+            output.WriteLine($"initialised weights from {initFrom}");
+        }
+        AtomicFile.Write(Path.Combine(run.Path, "config.yaml"), "config", s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToYaml())));
+
+        var schedules = new Schedules(config.Training);
+        using var data = OpenTrainingData(config, schedules, startStep, device);
+        using var trainer = new Trainer(config, model, data, run, device, resumeFrom);
+        output.WriteLine($"run {run.Path}: {model.parameters().Sum(p => p.numel()):N0} parameters; {data.Dataset.Videos.Count} videos, {data.ClipCount} clips in {config.Data.DataRoot}; device {device}, {get_num_threads()} threads; step {trainer.Step} of {trainer.TotalSteps}");
+        trainer.Run(cancel);
+        output.WriteLine(cancel.IsCancellationRequested
+            ? $"interrupted at step {trainer.Step}; checkpoint written to {run.LatestCheckpoint} (continue with --resume)"
+            : $"finished at step {trainer.Step}; checkpoint {run.LatestCheckpoint}");
+        return 0;
+    }
+
+    /// <summary>The train split, batched as training.batching says, starting at the run's step so a
+    /// resumed run sees the same batches as an uninterrupted one.</summary>
+    public static ClipLoader OpenTrainingData(GlassConfig config, Schedules schedules, long startStep, Device device)
+    {
+        var b = config.Training.Batching;
+        int maxFrames = Math.Max(config.Training.NumObservationsStart, config.Training.NumObservationsEnd);
+        if (b.ObservationsCount < maxFrames)
+            throw new GlassException($"training.batching.observations_count: {b.ObservationsCount} is less than the {maxFrames} frames the curriculum asks for (num_observations_end)");
+        var options = new ClipLoaderOptions
+        {
+            BatchSize = b.BatchSize,
+            ObservationsCount = b.ObservationsCount,
+            SkipFrames = b.SkipFrames,
+            Seed = config.Training.Seed,
+            Workers = Math.Max(1, Math.Min(b.NumWorkers, Environment.ProcessorCount)),
+            Device = device,
+            StartBatch = startStep,
+            FramesSchedule = k => schedules.NumObservations(k),
+            LoadMasks = false,
+        };
+        return new ClipLoader(ClipLoader.DatasetFromConfig(config.Data, "train"), ClipLoader.TransformFromConfig(config.Data), options);
+    }
+}

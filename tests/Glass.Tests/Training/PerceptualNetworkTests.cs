@@ -1,0 +1,75 @@
+using Glass.Model.Layers;
+using Glass.Runtime;
+using Glass.Training;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Glass.Tests.Training;
+
+public class PerceptualNetworkTests
+{
+    public PerceptualNetworkTests() => TorchRuntime.Initialize();
+
+    [Fact]
+    public void VggSlicesHaveTheReferenceShapes()
+    {
+        using var vgg = new Vgg19();
+        using var x = rand(2, 3, 96, 128) * 2 - 1;
+        var f = vgg.call(x);
+        Assert.Equal(new long[] { 2, 64, 96, 128 }, f[0].shape);
+        Assert.Equal(new long[] { 2, 128, 48, 64 }, f[1].shape);
+        Assert.Equal(new long[] { 2, 256, 24, 32 }, f[2].shape);
+        Assert.Equal(new long[] { 2, 512, 12, 16 }, f[3].shape);
+        Assert.Equal(new long[] { 2, 512, 6, 8 }, f[4].shape);
+        Assert.All(vgg.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
+    public void LoadsATorchvisionStyleStateDict()
+    {
+        var dir = TestPaths.NewTempDir();
+        var path = Path.Combine(dir, "vgg19.pth");
+        using var source = new Vgg19();
+        // A torchvision file also holds the deeper layers and the classifier; the loader ignores them.
+        source.save_py(path);
+        using var net = PerceptualNetwork.Create("vgg", path, CPU)!;
+        using var x = rand(1, 3, 32, 32) * 2 - 1;
+        var expected = source.call(x);
+        var actual = net.Features(x);
+        for (int i = 0; i < 5; i++) Assert.True(expected[i].allclose(actual[i]), $"slice {i}");
+        Assert.Contains(path, net.Description);
+    }
+
+    [Fact]
+    public void WrongNetworkIsAClearError()
+    {
+        var dir = TestPaths.NewTempDir();
+        var path = Path.Combine(dir, "other.pth");
+        using var other = nn.Sequential(("0", nn.Conv2d(3, 8, 3)));
+        other.save_py(path);
+        var e = Assert.Throws<GlassException>(() => PerceptualNetwork.Create("vgg", path, CPU));
+        Assert.Contains("vgg19", e.Message);
+        Assert.Contains("features.0.weight", e.Message);
+    }
+
+    [Fact]
+    public void MissingWeightsExplainTheChoices()
+    {
+        var e = Assert.Throws<GlassException>(() => PerceptualNetwork.Create("vgg", null, CPU));
+        Assert.Contains("vgg_weights", e.Message);
+        Assert.Contains("random", e.Message);
+        Assert.Contains("off", e.Message);
+        Assert.Null(PerceptualNetwork.Create("off", null, CPU));
+    }
+
+    [Fact]
+    public void RandomFeaturesAreFixedAcrossCalls()
+    {
+        using var a = PerceptualNetwork.Create("random", null, CPU)!;
+        using var b = PerceptualNetwork.Create("random", null, CPU)!;
+        using var x = rand(1, 3, 16, 16);
+        Assert.True(a.Features(x)[2].allclose(b.Features(x)[2]));
+    }
+}

@@ -1,0 +1,85 @@
+using Glass.IO;
+using Glass.Tests.Cli;
+using Xunit;
+
+namespace Glass.Tests.Training;
+
+/// <summary>`glass train` end to end, as a user runs it: a run, a resume, and the user errors.</summary>
+public class TrainCommandTests
+{
+    static string TinyConfigFile(out string runs)
+    {
+        var config = TinySetup.Config(TinySetup.Dataset());
+        var dir = TestPaths.NewTempDir("glass-train-cli");
+        var path = Path.Combine(dir, "tiny.yaml");
+        File.WriteAllText(path, config.ToYaml());
+        runs = Path.Combine(dir, "runs");
+        return path;
+    }
+
+    [Fact]
+    public void TrainsResumesAndReportsUserErrors()
+    {
+        var config = TinyConfigFile(out var runs);
+        var first = CliProcess.Run("train", "--config", config, "--run", "tiny", "--runs-dir", runs, "--steps", "2");
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Contains("finished at step 2", first.StdOut);
+        var latest = Path.Combine(runs, "tiny", "checkpoints", "latest.glass");
+        using (var c = GlassCheckpoint.Read(latest)) Assert.Equal(2, c.GlobalStep);
+
+        // Starting over a finished run without --resume would overwrite it: refused.
+        var again = CliProcess.Run("train", "--config", config, "--run", "tiny", "--runs-dir", runs, "--steps", "3");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--resume", again.StdErr);
+
+        var resumed = CliProcess.Run("train", "--config", config, "--run", "tiny", "--runs-dir", runs, "--steps", "3", "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.Contains("finished at step 3", resumed.StdOut);
+        var jsonl = File.ReadAllLines(Path.Combine(runs, "tiny", "scalars.jsonl"));
+        Assert.Contains(jsonl, l => l.Contains("\"step\":3") && l.Contains("total_loss"));
+
+        var missing = CliProcess.Run("train", "--config", config, "--run", "other", "--runs-dir", runs, "--resume");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("error:", missing.StdErr.Trim());
+        Assert.DoesNotContain("   at ", missing.StdErr); // no stack trace for user errors
+
+        var typo = Path.Combine(Path.GetDirectoryName(config)!, "typo.yaml");
+        File.WriteAllText(typo, File.ReadAllText(config).Replace("max_steps:", "max_stepz:"));
+        var bad = CliProcess.Run("train", "--config", typo, "--run", "x", "--runs-dir", runs);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("max_stepz", bad.StdErr);
+    }
+
+    [Fact]
+    public void CtrlCWritesACheckpointAndExitsCleanly()
+    {
+        var config = TinyConfigFile(out var runs);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Glass.Cli.dll"), "train", "--config", config, "--run", "long", "--runs-dir", runs, "--steps", "100000" })
+            psi.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var errLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stepSeen = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) return; errLines.Enqueue(e.Data); if (e.Data.StartsWith("step ")) stepSeen.Set(); };
+        process.BeginErrorReadLine();
+        Assert.True(stepSeen.Wait(TimeSpan.FromMinutes(3)), "training never reported a step: " + string.Join("\n", errLines));
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "training did not stop after SIGINT");
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("interrupted at step", stdout.Result);
+        using var c = GlassCheckpoint.Read(Path.Combine(runs, "long", "checkpoints", "latest.glass"));
+        Assert.True(c.GlobalStep >= 1);
+    }
+
+    [Fact]
+    public void AScheduleThatCannotWorkIsRefused()
+    {
+        var config = TinyConfigFile(out var runs);
+        var text = File.ReadAllText(config).Replace("gt_observations_start: 2", "gt_observations_start: 9");
+        File.WriteAllText(config, text);
+        var r = CliProcess.Run("train", "--config", config, "--run", "x", "--runs-dir", runs);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("gt_observations_start", r.StdErr);
+    }
+}

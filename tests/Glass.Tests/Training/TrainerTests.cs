@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Glass.IO;
+using Glass.Model;
+using Glass.Runtime;
+using Glass.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Glass.Tests.Training;
+
+public class TrainerTests
+{
+    public TrainerTests() => TorchRuntime.Initialize();
+
+    static Trainer NewTrainer(Glass.Config.GlassConfig config, string runDir, bool resume = false)
+    {
+        random.manual_seed(config.Training.Seed);
+        var model = new GlassModel(config.Model);
+        var run = new RunDirectory(runDir);
+        long start = 0;
+        if (resume) { using var c = GlassCheckpoint.Read(run.LatestCheckpoint); start = c.GlobalStep; }
+        var data = TrainingSession.OpenTrainingData(config, new Schedules(config.Training), start, CPU);
+        return new Trainer(config, model, data, run, CPU, resume ? run.LatestCheckpoint : null);
+    }
+
+    [Fact]
+    public void AFewStepsLowerTheLossOnAFixedBatch()
+    {
+        var config = TinySetup.Config(TinySetup.Dataset());
+        random.manual_seed(3);
+        var model = new GlassModel(config.Model);
+        using var data = TrainingSession.OpenTrainingData(config, new Schedules(config.Training), 0, CPU);
+        using var batch = data.NextBatch(); // 3 frames at step 0 of the tiny curriculum
+        var optimizer = optim.Adam(model.parameters(), lr: 2e-3);
+        model.train();
+        double first = 0, last = 0;
+        for (int i = 0; i < 25; i++)
+        {
+            using var scope = NewDisposeScope();
+            var output = model.Forward(batch.Observations, 2, 0.4);
+            var losses = LossTerms.Compute(output, config.Training, null, gmaOnly: false);
+            optimizer.zero_grad();
+            losses.Total.backward();
+            optimizer.step();
+            double value = losses.Total.item<float>();
+            if (i == 0) first = value;
+            last = value;
+        }
+        Assert.True(last < 0.8 * first, $"loss went from {first} to {last}");
+    }
+
+    [Fact]
+    public void ResumingGivesTheSameParametersAsAnUninterruptedRun()
+    {
+        var root = TinySetup.Dataset();
+        var config = TinySetup.Config(root);
+        config.Training.MaxSteps = 6;
+
+        var straight = TestPaths.NewTempDir("glass-run");
+        using (var t = NewTrainer(config, straight)) t.Run(CancellationToken.None);
+
+        var interrupted = TestPaths.NewTempDir("glass-run");
+        var partial = config.Clone();
+        partial.Training.MaxSteps = 3; // stops and checkpoints mid-curriculum (frames grow at step 2..4)
+        using (var t = NewTrainer(partial, interrupted)) t.Run(CancellationToken.None);
+        using (var t = NewTrainer(config, interrupted, resume: true))
+        {
+            Assert.Equal(3, t.Step);
+            t.Run(CancellationToken.None);
+        }
+
+        using var a = GlassCheckpoint.Read(Path.Combine(straight, "checkpoints", "latest.glass"));
+        using var b = GlassCheckpoint.Read(Path.Combine(interrupted, "checkpoints", "latest.glass"));
+        Assert.Equal(6, a.GlobalStep);
+        Assert.Equal(6, b.GlobalStep);
+        foreach (var (name, value) in a.ModelState)
+        {
+            double diff = (value.to_type(float64) - b.ModelState[name].to_type(float64)).abs().max().item<double>();
+            Assert.True(diff <= 1e-6, $"{name} differs by {diff}");
+        }
+        // The run folder holds what the docs promise.
+        Assert.True(File.Exists(Path.Combine(interrupted, "scalars.jsonl")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(interrupted, "tensorboard"), "*", SearchOption.AllDirectories));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(interrupted, "media"), "*.png"));
+    }
+
+    [Fact]
+    public void AnInterruptedCheckpointWriteLeavesThePreviousOneLoadable()
+    {
+        var config = TinySetup.Config(TinySetup.Dataset());
+        var runDir = TestPaths.NewTempDir("glass-run");
+        config.Training.MaxSteps = 2;
+        using (var t = NewTrainer(config, runDir)) t.Run(CancellationToken.None);
+        var latest = Path.Combine(runDir, "checkpoints", "latest.glass");
+        var before = File.ReadAllBytes(latest);
+        // A write that dies half-way (a full disk, a kill) must not touch the file it replaces.
+        Assert.ThrowsAny<Exception>(() => AtomicFile.Write(latest, "checkpoint", s =>
+        {
+            s.Write(new byte[1000]);
+            throw new IOException("No space left on device");
+        }));
+        Assert.Equal(before, File.ReadAllBytes(latest));
+        using var c = GlassCheckpoint.Read(latest);
+        Assert.Equal(2, c.GlobalStep);
+        // and the run resumes from it
+        config.Training.MaxSteps = 3;
+        using var resumed = NewTrainer(config, runDir, resume: true);
+        Assert.Equal(2, resumed.Step);
+    }
+
+    [Fact]
+    public void MemoryStaysFlatOverATrainingLoop()
+    {
+        var config = TinySetup.Config(TinySetup.Dataset());
+        config.Training.MediaEvery = 1000;
+        config.Training.CheckpointEvery = 1000;
+        config.Training.NumObservationsIncreaseStart = 0;
+        using var t = NewTrainer(config, TestPaths.NewTempDir("glass-run"));
+        for (int i = 0; i < 10; i++) t.TrainStep();
+        GC.Collect();
+        long liveAfterWarmup = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        long rssAfterWarmup = Process.GetCurrentProcess().WorkingSet64;
+        for (int i = 0; i < 40; i++) t.TrainStep();
+        GC.Collect();
+        long liveAtEnd = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        long rssAtEnd = Process.GetCurrentProcess().WorkingSet64;
+        Assert.True(liveAtEnd - liveAfterWarmup <= 4, $"live tensors grew from {liveAfterWarmup} to {liveAtEnd}");
+        Assert.True(rssAtEnd < rssAfterWarmup * 1.10 + (20 << 20), $"resident memory grew from {rssAfterWarmup >> 20} MiB to {rssAtEnd >> 20} MiB");
+    }
+}
