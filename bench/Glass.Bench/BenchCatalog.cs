@@ -5,6 +5,7 @@ public static class BenchCatalog
 {
     static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new()
     {
+        ["forward"] = ("eval forward and generation time per frame, paper and small CPU configs: " + ForwardBench.Usage, ForwardBench.Run),
         ["train"] = ("seconds per training step (forward/losses/backward), peak and long-run memory", TrainBench.Run),
         ["serve-load"] = ("playground latency and session isolation under concurrent sessions: " + ServeLoadBench.Usage, ServeLoadBench.Run),
         ["data"] = ("W-Sprites videos/s (built-in, LPC) and loader batches/s for 4 x 12 frames at 128x96", DataBench.Run),

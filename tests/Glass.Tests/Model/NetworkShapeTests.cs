@@ -37,6 +37,25 @@ public class NetworkShapeTests
     }
 
     [Fact]
+    public void PooledConvolutionIsConvolutionThenAveragePooling()
+    {
+        using var scope = NewDisposeScope();
+        foreach (long size in new long[] { 8, 7 })
+        {
+            var x = randn(new long[] { 2, 5, size, size + 2 }, dtype: float64);
+            var w1 = randn(new long[] { 4, 5, 3, 3 }, dtype: float64).requires_grad_();
+            var w2 = w1.detach().clone().requires_grad_();
+            var expected = nn.functional.avg_pool2d(nn.functional.conv2d(x, w1, padding: [1, 1]), 2);
+            var actual = PooledConvolution.Conv3x3AvgPool2(x, w2);
+            Assert.Equal(expected.shape, actual.shape);
+            Assert.True(actual.allclose(expected, rtol: 0, atol: 1e-12));
+            expected.square().sum().backward();
+            actual.square().sum().backward();
+            Assert.True(w2.grad!.allclose(w1.grad!, rtol: 0, atol: 1e-10));
+        }
+    }
+
+    [Fact]
     public void ZeroShiftIsIdentityAndWholePixelShiftMovesContent()
     {
         using var scope = NewDisposeScope();

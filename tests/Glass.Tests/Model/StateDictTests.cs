@@ -87,6 +87,19 @@ public class StateDictTests
         }
     }
 
+    [Theory]
+    [InlineData("bair.yaml")]
+    [InlineData("tennis_single_player.yaml")]
+    public void OtherReferenceConfigsBuild(string file)
+    {
+        var config = GlassConfig.Load(Path.Combine(TestPaths.ReferenceConfigs, file)).Model;
+        var model = new GlassModel(config);
+        var r = config.ActionSeparator.DynamicsNetwork.StateResolution;
+        Assert.Equal([config.ActionSeparator.DynamicsNetwork.HiddenStateSize, r[0], r[1]],
+            model.state_dict()["local_action_separator.dynamics_network.recurrent_layers_blocks.0.0.initial_hidden_state"].shape);
+        Assert.Equal(651, model.state_dict().Count);
+    }
+
     [Fact]
     public void NoiseChannelsAreAcceptedByTheDynamics()
     {

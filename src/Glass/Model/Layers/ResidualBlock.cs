@@ -17,6 +17,8 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     readonly Conv2d conv2;
     readonly BatchNorm2d bn2;
     readonly Sequential? downsample;
+    // The same two modules as downsample.0 and downsample.2 (a tuple field is not registered again).
+    readonly (Conv2d Conv, BatchNorm2d Norm)? shortcut;
     readonly int downsampleFactor;
 
     public ResidualBlock(int inChannels, int outChannels, int downsampleFactor = 1) : base(nameof(ResidualBlock))
@@ -27,10 +29,12 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels);
         if (downsampleFactor != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(
-                nn.Conv2d(inChannels, outChannels, 1, bias: false),
-                nn.AvgPool2d(downsampleFactor),
-                nn.BatchNorm2d(outChannels));
+        {
+            var conv = nn.Conv2d(inChannels, outChannels, 1, bias: false);
+            var norm = nn.BatchNorm2d(outChannels);
+            downsample = nn.Sequential(conv, nn.AvgPool2d(downsampleFactor), norm);
+            shortcut = (conv, norm);
+        }
         RegisterComponents();
     }
 
@@ -38,12 +42,18 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var y = conv1.forward(x);
         // The reference pools with factor 1 too; that is the identity, so it is skipped.
-        if (downsampleFactor != 1) y = F.avg_pool2d(y, downsampleFactor);
+        var y = downsampleFactor switch
+        {
+            1 => conv1.forward(x),
+            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.weight),
+            _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
+        };
         y = F.leaky_relu(bn1.forward(y), 0.2, inplace: true);
         y = bn2.forward(conv2.forward(y));
-        var identity = downsample is null ? x : downsample.forward(x);
+        // 1x1 convolution and average pooling commute; pooling first does a quarter of the multiply-adds.
+        var identity = shortcut is not { } sc ? x
+            : sc.Norm.forward(sc.Conv.forward(downsampleFactor == 1 ? x : F.avg_pool2d(x, downsampleFactor)));
         y.add_(identity);
         return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }

@@ -29,8 +29,12 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var y = conv1.forward(x);
-        if (downsampleFactor != 1) y = F.avg_pool2d(y, downsampleFactor);
+        var y = downsampleFactor switch
+        {
+            1 => conv1.forward(x),
+            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.weight),
+            _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
+        };
         y = bn1.forward(y);
         return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }

@@ -39,7 +39,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames /* (N, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var x = F.avg_pool2d(conv1.forward(frames), 2);
+        var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.weight);
         x = F.leaky_relu(bn1.forward(x), 0.2, inplace: true);
         return residuals.forward(x).MoveToOuterDisposeScope();
     }
