@@ -134,7 +134,13 @@ public static class DataCommand
         {
             foreach (var split in VideoDataset.SplitNames)
             {
-                var ds = VideoDataset.Open(result.GetValue(data)!, split, result.GetValue(style)!);
+                VideoDataset ds;
+                try { ds = VideoDataset.Open(result.GetValue(data)!, split, result.GetValue(style)!); }
+                catch (GlassException e) when (e.Message.Contains("no videos in split", StringComparison.Ordinal))
+                {
+                    Console.WriteLine($"{split,-5}: no videos");
+                    continue;
+                }
                 var frames = ds.Videos.Select(v => v.FrameCount).ToArray();
                 var identities = ds.Videos.Select(v => v.Identity).Where(i => i >= 0).Distinct().Count();
                 var meta = ds.Videos.Count(v => v.Metadata is not null);

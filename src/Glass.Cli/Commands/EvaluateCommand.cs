@@ -25,7 +25,7 @@ public static class EvaluateCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "clips per batch (default: evaluation.batching.batch_size)" };
         var stride = new Option<int?>("--stride") { Description = "frames between the first frames of consecutive clips of a video (default: --frames, non-overlapping clips; the reference uses 1)" };
         var maxClips = new Option<int?>("--max-clips") { Description = "stop after this many clips (rounded up to whole batches)" };
-        var generation = new Option<string>("--generation") { Description = "how clips are regenerated from their first frame: reference (the reference's dataset builder: dynamics teacher-forced on the real foregrounds) or autoregressive (the model's own renders after the first step)", DefaultValueFactory = _ => "reference" };
+        var generation = new Option<string>("--generation") { Description = "how clips are regenerated from their first frame: reference (the reference's dataset builder: dynamics teacher-forced on the real foregrounds) or autoregressive (played from the first frame alone with the inferred actions, as glass generate does)", DefaultValueFactory = _ => "reference" };
         var lpips = new Option<string?>("--lpips") { Description = "LPIPS weights: the lpips package's weights/v0.1/alex.pth or vgg.pth (or a full lpips.LPIPS state_dict)" };
         var lpipsBackbone = new Option<string?>("--lpips-backbone") { Description = "torchvision alexnet/vgg16 state_dict, when --lpips holds only the linear layers" };
         var inception = new Option<string?>("--inception") { Description = "FID Inception-v3 weights: pytorch-fid's pt_inception-2015-12-05-6726825d.pth" };
@@ -97,7 +97,7 @@ public static class EvaluateCommand
                 ("checkpoint", checkpointPath),
                 ("data", $"{cfg.Data.DataRoot} (split {loader.Dataset.Split}, {loader.Dataset.Videos.Count} videos)"),
                 ("clip windows", $"every {windowStride} frames{(clipsToRun < loader.ClipCount ? $", first {clipsToRun} of {loader.ClipCount}" : "")}"),
-                ("generation", mode == GenerationMode.Reference ? "reference (dynamics teacher-forced on real foregrounds, first background)" : "autoregressive (renders fed back after the first step)"),
+                ("generation", mode == GenerationMode.Reference ? "reference (dynamics teacher-forced on real foregrounds, first background)" : "autoregressive (played from the first frame with the inferred actions)"),
                 ("device", $"{device} ({torch.get_num_threads()} threads)"),
             ]);
             if (lpipsNet is not null) report.Setup.Add(("LPIPS", $"{lpipsNet.Backbone} backbone"));

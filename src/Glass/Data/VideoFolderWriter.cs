@@ -66,6 +66,22 @@ public sealed class VideoFolderWriter : IDisposable
         FramesWritten++;
     }
 
+    /// <summary>
+    /// Counts frames another program (ffmpeg) wrote into <see cref="TempPath"/> as 00000.png, 00001.png, …;
+    /// checks their numbering like a reader would.
+    /// </summary>
+    public int AdoptFrames()
+    {
+        if (FramesWritten != 0) throw new InvalidOperationException("frames were already added through this writer");
+        var numbers = Directory.EnumerateFiles(TempPath, "*.png")
+            .Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1)
+            .Where(n => n >= 0).Order().ToArray();
+        for (int i = 0; i < numbers.Length; i++)
+            if (numbers[i] != i) throw new GlassException($"{TempPath}: frame {VideoFolder.IndexName(i, "png")} missing in the decoder's output");
+        FramesWritten = numbers.Length;
+        return FramesWritten;
+    }
+
     /// <summary>Writes the metadata and renames the folder into place.</summary>
     public void Commit(VideoMetadata? metadata = null)
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Enums;
-using FFMpegCore.Pipes;
 using Glass.IO;
 
 namespace Glass.Data;
@@ -107,43 +106,36 @@ public static class VideoImporter
         if ((long)stream.Width * stream.Height > FfmpegVideo.MaxPixelsPerFrame)
             throw new GlassException($"{file}: frames of {stream.Width}x{stream.Height} are too large; scale the video down first");
 
-        int w = o.Width, h = o.Height, frameBytes = w * h * 3;
+        int w = o.Width, h = o.Height;
         var filters = new List<string>();
         if (o.Fps is { } fps) filters.Add("fps=" + fps.ToString("R", CultureInfo.InvariantCulture));
         filters.Add($"scale={w}:{h}:force_original_aspect_ratio=increase:flags=area");
         filters.Add($"crop={w}:{h}");
         filters.Add("setsar=1");
 
+        // ffmpeg writes the PNG frames straight into the writer's temporary folder (no pipe: nothing can be
+        // cut short by a slow reader); the folder becomes the video only once every frame is there.
         using var writer = new VideoFolderWriter(splitDir, name);
-        var sink = new StreamPipeSink(async (pipe, ct) =>
-        {
-            var buffer = new byte[frameBytes];
-            while (true)
-            {
-                int read = await pipe.ReadAtLeastAsync(buffer, frameBytes, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-                if (read < frameBytes) break;
-                if (writer.FramesWritten >= 99999) throw new GlassException($"{file}: more than 99999 frames; lower --fps");
-                writer.AddEncodedFrame(ImageIO.EncodePng(new RgbImage(w, h, (byte[])buffer.Clone())));
-            }
-        });
         string? ffmpegError = null;
         try
         {
             FFMpegArguments.FromFileInput(file)
-                .OutputToPipe(sink, a => a
+                .OutputToFile(Path.Combine(writer.TempPath, "%05d.png"), overwrite: true, a => a
                     .SelectStream(0, 0, Channel.Video)
                     .WithCustomArgument("-vf " + string.Join(",", filters))
-                    .ForceFormat("rawvideo")
-                    .ForcePixelFormat("rgb24"))
+                    .WithCustomArgument("-start_number 0")
+                    .ForcePixelFormat("rgb24")
+                    .ForceFormat("image2"))
                 .NotifyOnError(line => ffmpegError ??= line.Contains("rror") ? line : null)
                 .CancellableThrough(cancel)
                 .ProcessSynchronously(throwOnError: true);
         }
-        catch (GlassException) { throw; }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new GlassException($"{file}: ffmpeg could not decode it ({FirstLine(ffmpegError ?? e.Message)})", e);
         }
+        cancel.ThrowIfCancellationRequested();
+        writer.AdoptFrames();
         if (writer.FramesWritten == 0) throw new GlassException($"{file}: ffmpeg decoded no frames");
         writer.Commit();
         return writer.FramesWritten;

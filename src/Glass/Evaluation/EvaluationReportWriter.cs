@@ -151,7 +151,7 @@ public static class EvaluationReportWriter
             {
                 var text = plot.Add.Text(confusion.Counts[i, t].ToString(CultureInfo.InvariantCulture), t + 0.5, ids - i - 0.5);
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = fractions[i, t] > 0.6 ? Colors.Black : Colors.White;
+                text.LabelFontColor = double.IsNaN(fractions[i, t]) || fractions[i, t] > 0.6 ? Colors.Black : Colors.White; // NaN: a label never seen, blank cell
             }
         var labelNames = Enumerable.Range(0, labels).Select(t => confusion.LabelNames is { } n && t < n.Count ? n[t] : t.ToString(CultureInfo.InvariantCulture)).ToArray();
         // "walk-front" → two lines, so long names fit under their column without rotation

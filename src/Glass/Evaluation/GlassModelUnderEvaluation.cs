@@ -1,3 +1,4 @@
+using Glass.Generation;
 using Glass.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,17 +8,19 @@ namespace Glass.Evaluation;
 /// <summary>How evaluation regenerates a clip from its first frame.</summary>
 public enum GenerationMode
 {
-    /// <summary>The reference evaluation dataset builder's clips: the first frame's inpainted background shifted by
-    /// the accumulated predicted background shifts, under foregrounds rendered by the dynamics network from the
-    /// inferred global and local actions, teacher-forced on the real foregrounds (num_ground_truth_observations = T−1).</summary>
+    /// <summary>The reference evaluation dataset builder's clips (its <c>output_generated</c> with
+    /// num_ground_truth_observations = T−1): the first frame's inpainted background shifted by the accumulated
+    /// predicted background shifts, under foregrounds the dynamics network renders from the inferred actions while
+    /// teacher-forced on the real foregrounds.</summary>
     Reference,
-    /// <summary>The same composite with the dynamics network unrolled on its own renders after the first transition
-    /// (num_ground_truth_observations = 1): generation from the first frame alone, driven by the real clip.</summary>
+    /// <summary>Generation from the first frame alone, as a user plays the model (<see cref="GenerationSession"/>):
+    /// the inferred foreground shifts, local action ids and background shifts replayed step by step, each step
+    /// starting from the previous rendered foreground.</summary>
     Autoregressive,
 }
 
 /// <summary>Adapts <see cref="GlassModel"/> to the evaluator: eval mode, no gradients, the reference's Gumbel
-/// temperature.</summary>
+/// temperature for the teacher-forced pass.</summary>
 public sealed class GlassModelUnderEvaluation : IEvaluatedModel
 {
     readonly GlassModel model;
@@ -38,23 +41,31 @@ public sealed class GlassModelUnderEvaluation : IEvaluatedModel
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long t = observations.shape[1];
+        long b = observations.shape[0], t = observations.shape[1];
         using var output = model.Forward(observations, (int)t - 1, gumbelTemperature, outputGenerated: generate && mode == GenerationMode.Reference);
-        Tensor? generated = null;
-        if (generate)
-        {
-            if (mode == GenerationMode.Reference) generated = output.GeneratedObservations;
-            else
-            {
-                using var unrolled = model.Forward(observations, 1, gumbelTemperature, outputGenerated: true);
-                generated = unrolled.GeneratedObservations.clone();
-            }
-        }
+        var ids = output.LocalActionIds.reshape(b, t - 1).to(int64);
+        Tensor? generated = !generate ? null
+            : mode == GenerationMode.Reference ? output.GeneratedObservations.clone()
+            : Replay(observations[.., 0], output.GlobalActions, ids, output.BackgroundShifts);
         return new ModelAnalysis(
             output.Masks.clone().MoveToOuterDisposeScope(),
             output.GlobalActions.clone().MoveToOuterDisposeScope(),
             output.BackgroundShifts.clone().MoveToOuterDisposeScope(),
-            output.LocalActionIds.reshape(observations.shape[0], t - 1).to(int64).MoveToOuterDisposeScope(),
-            generated?.clone().MoveToOuterDisposeScope());
+            ids.MoveToOuterDisposeScope(),
+            generated?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Frames 1..T−1 generated from the first frames with the given per-transition actions.</summary>
+    Tensor Replay(Tensor firstFrames /* (B, 3, H, W) */, Tensor foregroundShifts /* (B, T−1, 2) */, Tensor ids /* (B, T−1) */,
+        Tensor backgroundShifts /* (B, T−1, 2) */)
+    {
+        using var session = new GenerationSession(model, firstFrames);
+        var frames = new List<Tensor>();
+        for (long k = 0; k < ids.shape[1]; k++)
+        {
+            using var step = session.Step(foregroundShifts[.., k], ids[.., k], backgroundShifts[.., k]);
+            frames.Add(step.Frames.clone());
+        }
+        return stack(frames, 1);
     }
 }

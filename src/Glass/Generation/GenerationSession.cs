@@ -111,7 +111,7 @@ public sealed class GenerationSession : IDisposable
         if (backgroundShifts is not null)
             accumulatedShift.add_(Check(backgroundShifts, 2, "background shifts").to(float32));
         var backgrounds = SpatialTransform.Shift(Background, accumulatedShift, GridSamplePaddingMode.Border, GridSampleMode.Nearest);
-        var frames = masks * foregrounds + (1 - masks) * backgrounds;
+        var frames = GlassModel.Composite(masks, foregrounds, backgrounds);
 
         // The session keeps its own handles; the caller owns (and may dispose) the returned ones.
         if (!ReferenceEquals(memory, initialMemory)) memory.Dispose();

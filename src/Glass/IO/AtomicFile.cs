@@ -40,10 +40,10 @@ public static class AtomicFile
         var old = $"{full}.old-{Environment.ProcessId}";
         try
         {
+            if (File.Exists(full)) throw new GlassException($"{path}: is a file; give a folder path for the {what}");
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
             Directory.CreateDirectory(tmp);
             fill(tmp);
-            if (File.Exists(full)) throw new GlassException($"{path}: is a file; give a folder path for the {what}");
             if (Directory.Exists(full))
             {
                 Directory.Move(full, old);

@@ -159,8 +159,9 @@ public static class ImageIO
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), rowBytes);
-            // Fixed filter set and zlib level: output depends only on the pixels.
-            var options = new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, 6);
+            // Fixed filter and zlib level, so output depends only on the pixels. Paeth at level 3 is 3.5x faster
+            // than trying all filters at level 6 for W-Sprites frames, for files about 5 % larger.
+            var options = new SKPngEncoderOptions(SKPngEncoderFilterFlags.Paeth, 3);
             using var data = pixmap.Encode(options) ?? throw new GlassException($"PNG encoding failed for a {info.Width}x{info.Height} image");
             return data.ToArray();
         }

@@ -120,28 +120,50 @@ public sealed class GlassModel : nn.Module
         return background_shift_predictor.forward(torch.cat([backgrounds[.., ..^1], backgrounds[.., 1..]], 2)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Shifts background layers (border padding), each by its own shift.</summary>
+    /// <returns>(B, T, 3, H, W)</returns>
+    public static Tensor ShiftBackgrounds(Tensor backgrounds /* (B, T, 3, H, W) */, Tensor shifts /* (B, T, 2) */,
+        GridSampleMode mode = GridSampleMode.Bilinear)
+    {
+        using var scope = NewDisposeScope();
+        var shifted = SpatialTransform.Shift(TensorFolder.Flatten(backgrounds), TensorFolder.Flatten(shifts), GridSamplePaddingMode.Border, mode);
+        return TensorFolder.Fold(shifted, backgrounds.shape[1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Shifts foreground layers and their masks (zeros padding, bilinear), each by its own shift.</summary>
+    /// <returns>foregrounds (B, T, 3, H, W) and masks (B, T, 1, H, W)</returns>
+    public static (Tensor Foregrounds, Tensor Masks) ShiftForegrounds(Tensor foregrounds /* (B, T, 3, H, W) */,
+        Tensor masks /* (B, T, 1, H, W) */, Tensor shifts /* (B, T, 2) */)
+    {
+        using var scope = NewDisposeScope();
+        long t = foregrounds.shape[1];
+        // Foreground and mask move on one grid in one pass (grid sampling is per channel, so this is exact).
+        var layers = torch.cat([TensorFolder.Flatten(foregrounds), TensorFolder.Flatten(masks)], 1);
+        var grid = SpatialTransform.ShiftGrid(TensorFolder.Flatten(shifts), foregrounds.shape[3], foregrounds.shape[4]);
+        var moved = TensorFolder.Fold(SpatialTransform.Sample(layers, grid, GridSamplePaddingMode.Zeros), t);
+        return (moved[.., .., ..3].MoveToOuterDisposeScope(), moved[.., .., 3..].MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Layer composition m * f + (1 - m) * b.</summary>
+    /// <returns>(..., 3, H, W)</returns>
+    public static Tensor Composite(Tensor masks /* (..., 1, H, W) */, Tensor foregrounds /* (..., 3, H, W) */, Tensor backgrounds /* (..., 3, H, W) */) =>
+        masks * foregrounds + (1 - masks) * backgrounds;
+
     /// <summary>Predicted background shifts and each background shifted onto the next frame.</summary>
     (Tensor Shifts, Tensor Shifted) ShiftBackgrounds(Tensor backgrounds /* (B, T, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
-        long t = backgrounds.shape[1];
-        var predecessors = backgrounds[.., ..^1];
         var shifts = PredictBackgroundShifts(backgrounds);
-        var shifted = SpatialTransform.Shift(TensorFolder.Flatten(predecessors), TensorFolder.Flatten(shifts), GridSamplePaddingMode.Border);
-        return (shifts.MoveToOuterDisposeScope(), TensorFolder.Fold(shifted, t - 1).MoveToOuterDisposeScope());
+        var shifted = ShiftBackgrounds(backgrounds[.., ..^1], shifts);
+        return (shifts.MoveToOuterDisposeScope(), shifted.MoveToOuterDisposeScope());
     }
 
     (Tensor Shifts, Tensor Foregrounds, Tensor Masks) TransformForegrounds(Tensor foregrounds /* (B, T, 3, H, W) */, Tensor masks /* (B, T, 1, H, W) */)
     {
         using var scope = NewDisposeScope();
-        long t = foregrounds.shape[1];
-        var predecessors = foregrounds[.., ..^1];
-        var shifts = foreground_transform_predictor.forward(torch.cat([predecessors, foregrounds[.., 1..]], 2));
-        // Foreground and mask move on one grid in one pass (grid sampling is per channel, so this is exact).
-        var layers = torch.cat([TensorFolder.Flatten(predecessors), TensorFolder.Flatten(masks[.., ..^1])], 1);
-        var grid = SpatialTransform.ShiftGrid(TensorFolder.Flatten(shifts), foregrounds.shape[3], foregrounds.shape[4]);
-        var moved = TensorFolder.Fold(SpatialTransform.Sample(layers, grid, GridSamplePaddingMode.Zeros), t - 1);
-        return (shifts.MoveToOuterDisposeScope(), moved[.., .., ..3].MoveToOuterDisposeScope(), moved[.., .., 3..].MoveToOuterDisposeScope());
+        var shifts = foreground_transform_predictor.forward(torch.cat([foregrounds[.., ..^1], foregrounds[.., 1..]], 2));
+        var (moved, movedMasks) = ShiftForegrounds(foregrounds[.., ..^1], masks[.., ..^1], shifts);
+        return (shifts.MoveToOuterDisposeScope(), moved.MoveToOuterDisposeScope(), movedMasks.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -173,7 +195,7 @@ public sealed class GlassModel : nn.Module
             foregrounds.detach(), transformedForegrounds.detach(), globalActions.detach(),
             gumbelTemperature, numGroundTruthObservations);
 
-        var reconstructed = transformedMasks * transformedForegrounds + (1 - transformedMasks) * shiftedBackgrounds;
+        var reconstructed = Composite(transformedMasks, transformedForegrounds, shiftedBackgrounds);
         var generated = reconstructed;
         if (outputGenerated)
         {
@@ -185,9 +207,8 @@ public sealed class GlassModel : nn.Module
                 : inpainting.InpaintedBackgrounds[.., ..1];
             var stacked = firstBackground.expand(-1, t - 1, -1, -1, -1);
             var accumulated = backgroundShifts.cumsum(1);
-            var shiftedInitial = TensorFolder.Fold(SpatialTransform.Shift(TensorFolder.Flatten(stacked), TensorFolder.Flatten(accumulated),
-                GridSamplePaddingMode.Border, GridSampleMode.Nearest), t - 1);
-            generated = las.ReconstructedMasks * las.ReconstructedForegrounds[0] + (1 - las.ReconstructedMasks) * shiftedInitial;
+            var shiftedInitial = ShiftBackgrounds(stacked, accumulated, GridSampleMode.Nearest);
+            generated = Composite(las.ReconstructedMasks, las.ReconstructedForegrounds[0], shiftedInitial);
         }
 
         return new GlassOutput

@@ -34,11 +34,16 @@ public sealed class PerceptualNetwork : IDisposable
                 return null;
             case "random":
             {
-                // A private generator keeps the features identical across runs and resumes.
-                var saved = torch.random.get_rng_state();
-                torch.random.manual_seed(randomSeed);
+                // A private generator (not the global one other threads use) keeps the features
+                // identical across runs and resumes; torchvision's VGG init: kaiming-normal (fan_out), zero bias.
+                using var generator = new torch.Generator((ulong)randomSeed);
                 var vgg = new Vgg19();
-                torch.random.set_rng_state(saved);
+                using (torch.no_grad())
+                    foreach (var (name, p) in vgg.named_parameters())
+                    {
+                        if (name.EndsWith(".bias")) p.zero_();
+                        else p.normal_(0, Math.Sqrt(2.0 / (p.shape[0] * p.shape[2] * p.shape[3])), generator: generator);
+                    }
                 vgg.to(device).eval();
                 return new PerceptualNetwork(vgg, $"fixed random VGG-19 features (seed {randomSeed}), not ImageNet weights");
             }

@@ -22,7 +22,7 @@ static class PngBuilder
         {
             int rowLen = rawRows.Length / height;
             using var zbuf = new MemoryStream();
-            using (var z = new ZLibStream(zbuf, CompressionLevel.Optimal, leaveOpen: true))
+            using (var z = new ZLibStream(zbuf, CompressionLevel.Fastest, leaveOpen: true))
                 for (int y = 0; y < height; y++)
                 {
                     z.WriteByte(0);

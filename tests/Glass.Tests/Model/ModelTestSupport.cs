@@ -1,5 +1,6 @@
 using Glass.Config;
 using Glass.Model;
+using Glass.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,6 +9,12 @@ namespace Glass.Tests.Model;
 /// <summary>Tiny configurations and inputs for model tests.</summary>
 public static class ModelTestSupport
 {
+    /// <summary>
+    /// Loads libtorch with one intra-op thread: xunit runs test classes in parallel on a shared 2-core
+    /// machine, where OpenMP's spinning worker threads slow tiny models down by 10-20x.
+    /// </summary>
+    public static void InitializeTorch() => TorchRuntime.Initialize(threads: 1);
+
     /// <summary>A few-thousand-parameter model on 32x48 frames (state grid 4x6).</summary>
     public static ModelConfig SmallConfig(Action<ModelConfig>? tweak = null)
     {

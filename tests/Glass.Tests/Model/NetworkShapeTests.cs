@@ -13,7 +13,7 @@ namespace Glass.Tests.Model;
 
 public class NetworkShapeTests
 {
-    public NetworkShapeTests() => TorchRuntime.Initialize();
+    public NetworkShapeTests() => InitializeTorch();
 
     static long[] Dims(params long[] s) => s;
 

@@ -13,6 +13,10 @@ public sealed class BackgroundScroller
     readonly RgbImage _enlarged;
     readonly int _width, _height;
     readonly ConcurrentDictionary<(int, int), RgbImage> _frames = new();
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RgbImage, BackgroundScroller> Shared = new();
+
+    /// <summary>The scroller of a background image, shared while the image is alive (its frames are made once per run or test).</summary>
+    public static BackgroundScroller For(RgbImage background) => Shared.GetValue(background, b => new BackgroundScroller(b));
 
     public BackgroundScroller(RgbImage background)
     {

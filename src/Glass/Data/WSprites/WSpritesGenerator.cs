@@ -86,7 +86,7 @@ public static class WSpritesGenerator
         var description = Describe(library, options, identities.Length);
         PrepareOutput(options.OutputDir, description);
 
-        var background = new BackgroundScroller(library.Background);
+        var background = BackgroundScroller.For(library.Background);
         var jobs = new List<(int Identity, int Video, string Dir)>();
         for (int rank = 0; rank < identities.Length; rank++)
         {

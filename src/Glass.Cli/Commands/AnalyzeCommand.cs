@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Glass.Config;
+using Glass.Evaluation;
+using Glass.IO;
+
+namespace Glass.Cli.Commands;
+
+/// <summary>`glass analyze`: runs a trained model over a folder of frames and writes what it sees
+/// (shifts, local actions, masks, inpainted backgrounds, reconstructions).</summary>
+public static class AnalyzeCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "YAML config (required for PyTorch checkpoints; optional for Glass checkpoints, which carry theirs)" };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Glass checkpoint or reference PyTorch checkpoint (torch.save zip)", Required = true };
+        var frames = new Option<string>("--frames") { Description = "Folder of frames 00000.png, 00001.png, ... (cropped and resized as the config's data section says)", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder (replaced): analysis.json, masks/, backgrounds/, reconstructions/", Required = true };
+        var runtime = new RuntimeOptions();
+
+        var command = new Command("analyze", "Run a model teacher-forced on a clip; write its shifts, local actions, masks, inpainted backgrounds and reconstructions.");
+        command.Options.Add(config);
+        command.Options.Add(checkpoint);
+        command.Options.Add(frames);
+        command.Options.Add(output);
+        runtime.AddTo(command);
+        command.SetGuardedAction((result, _) =>
+        {
+            var configPath = result.GetValue(config);
+            var checkpointPath = result.GetValue(checkpoint)!;
+            var clock = Stopwatch.StartNew();
+
+            // The runtime options need a config; read it before building the model on the chosen device.
+            var settings = configPath is not null ? GlassConfig.Load(configPath) : GlassCheckpoint.ReadConfig(checkpointPath);
+            var device = runtime.Apply(result, settings);
+            var framesDir = result.GetValue(frames)!;
+            var outDir = result.GetValue(output)!;
+            CheckOutputFolder(outDir, framesDir);
+            // Frames first: a bad folder is reported before the (slow) model load.
+            using var clip = ClipFrames.Read(framesDir, settings.Data, device);
+            var (loaded, model) = GlassCheckpoint.LoadModel(checkpointPath, device, configPath);
+            loaded.Runtime = settings.Runtime;
+            using (model)
+            {
+                Console.Error.WriteLine($"analyzing {clip.shape[1]} frames of {clip.shape[4]}x{clip.shape[3]} on {device}...");
+                using var analysis = ClipAnalysis.Run(model, loaded, clip);
+                analysis.Write(outDir);
+                Console.WriteLine($"{outDir}: analysis.json, masks/, backgrounds/, reconstructions/ for {analysis.Frames} frames ({clock.Elapsed.TotalSeconds:F1} s)");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>--out is replaced as a whole, so it must not be the frame folder (or hold it), nor an
+    /// unrelated folder with content.</summary>
+    static void CheckOutputFolder(string outDir, string framesDir)
+    {
+        var output = Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var input = Path.GetFullPath(framesDir).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        if (input.StartsWith(output, StringComparison.Ordinal))
+            throw new GlassException($"{outDir}: --out would replace the frame folder {framesDir}; choose another output folder");
+        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !File.Exists(Path.Combine(outDir, "analysis.json")))
+            throw new GlassException($"{outDir}: exists and is not an earlier analysis output (no analysis.json); choose a new or empty folder, it would be replaced");
+    }
+}
