@@ -49,6 +49,11 @@ public sealed class AnimatorOptions
         var configPath = result.GetValue(Config);
         var config = GlassCheckpoint.Detect(path) == CheckpointFormat.Glass ? GlassCheckpoint.ReadConfig(path)
             : GlassConfig.Load(configPath ?? throw new GlassException($"{path}: is a PyTorch checkpoint, which carries no configuration; give the YAML it was trained with (--config)"));
+        // One libtorch thread unless --threads says otherwise (the config's runtime.threads is the training
+        // run's choice): a generation step is many small operations, where a second thread gains little on an
+        // idle machine (1.4x at batch 1) and costs 5x when the cores are busy (the demo took 7 s with one
+        // thread, 39 s with two, on a loaded machine).
+        if (result.GetValue(Runtime.Threads) is null) config.Runtime.Threads = 1;
         var device = Runtime.Apply(result, config);
         return Animator.Load(path, device, configPath);
     }

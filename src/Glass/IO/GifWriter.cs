@@ -10,7 +10,10 @@ public enum GifPaletteMode { Global, PerFrame }
 /// treat delays under 20 ms as 100 ms, so the delay is rounded to 10 ms and at least 20 ms.</param>
 /// <param name="LoopCount">0 = loop forever; n = play n+1 times (NETSCAPE2.0 semantics).</param>
 /// <param name="Scale">Nearest-neighbour enlargement applied after quantisation (same result, scale² less work).</param>
-public sealed record GifOptions(int FrameDelayMs = 100, int LoopCount = 0, GifPaletteMode Palette = GifPaletteMode.Global, int Scale = 1);
+/// <param name="Optimize">Frames after the first store only the rectangle that changed, with unchanged pixels
+/// transparent (one palette slot is kept for that): generated videos over a still background shrink several times.</param>
+public sealed record GifOptions(int FrameDelayMs = 100, int LoopCount = 0, GifPaletteMode Palette = GifPaletteMode.Global, int Scale = 1,
+    bool Optimize = true);
 
 /// <summary>Animated GIF89a encoder of our own: palettes from <see cref="ColorQuantizer"/>, LZW
 /// compression with variable code width (3..12 bits) and a clear code when the table fills,
@@ -39,10 +42,11 @@ public static class GifWriter
         output.Write((ushort)width);
         output.Write((ushort)height);
 
-        var global = options.Palette == GifPaletteMode.Global ? ColorQuantizer.Build(frames) : null;
+        var maxColors = options.Optimize && frames.Count > 1 ? 255 : 256; // keep a slot for "unchanged"
+        var global = options.Palette == GifPaletteMode.Global ? ColorQuantizer.Build(frames, maxColors) : null;
         if (global is not null)
         {
-            var bits = TableBits(global.Count);
+            var bits = TableBits(global.Count + (maxColors < 256 ? 1 : 0));
             output.Write((byte)(0x80 | 0x70 | (bits - 1))); // global table, 8-bit colour resolution
             output.Write((byte)0); // background colour index
             output.Write((byte)0); // pixel aspect ratio: unspecified
@@ -66,21 +70,39 @@ public static class GifWriter
 
         var delay = (ushort)Math.Clamp((int)Math.Round(options.FrameDelayMs / 10.0), 2, ushort.MaxValue);
         var encoder = new LzwEncoder();
+        int w = frames[0].Width, h = frames[0].Height;
+        int[]? canvas = null; // what a viewer shows after the previous frame, 0xRRGGBB per (unscaled) pixel
         foreach (var frame in frames)
         {
-            var palette = global ?? ColorQuantizer.Build([frame]);
-            var bits = TableBits(palette.Count);
+            var palette = global ?? ColorQuantizer.Build([frame], maxColors);
+            var indices = palette.Map(frame);
+            int left = 0, top = 0, rw = w, rh = h, transparent = -1;
+            if (maxColors < 256 && canvas is not null)
+            {
+                transparent = palette.Count;
+                (left, top, rw, rh, indices) = ChangedRectangle(indices, palette, canvas, w, h, (byte)transparent);
+            }
+            else if (maxColors < 256)
+                canvas = new int[w * h];
+            if (canvas is not null)
+                for (int y = 0; y < rh; y++)
+                    for (int x = 0; x < rw; x++)
+                    {
+                        var index = indices[y * rw + x];
+                        if (index != transparent) canvas[(top + y) * w + left + x] = palette[index];
+                    }
+            var bits = TableBits(palette.Count + (maxColors < 256 ? 1 : 0));
 
-            // Graphic control extension: disposal 1 (keep), no transparency.
-            output.Write([0x21, 0xF9, 0x04, 0x04]);
+            // Graphic control extension: disposal 1 (keep what is drawn), transparency for unchanged pixels.
+            output.Write([0x21, 0xF9, 0x04, (byte)(0x04 | (transparent >= 0 ? 1 : 0))]);
             output.Write(delay);
-            output.Write([0x00, 0x00]);
+            output.Write([(byte)Math.Max(0, transparent), (byte)0x00]);
 
             output.Write((byte)0x2C);
-            output.Write((ushort)0);
-            output.Write((ushort)0);
-            output.Write((ushort)width);
-            output.Write((ushort)height);
+            output.Write((ushort)(left * scale));
+            output.Write((ushort)(top * scale));
+            output.Write((ushort)(rw * scale));
+            output.Write((ushort)(rh * scale));
             if (global is null)
             {
                 output.Write((byte)(0x80 | (bits - 1)));
@@ -91,10 +113,36 @@ public static class GifWriter
 
             var minCodeSize = Math.Max(2, bits);
             output.Write((byte)minCodeSize);
-            encoder.Encode(ScaleIndices(palette.Map(frame), frame.Width, frame.Height, scale), minCodeSize, output);
+            encoder.Encode(ScaleIndices(indices, rw, rh, scale), minCodeSize, output);
         }
         output.Write((byte)0x3B);
         output.Flush();
+    }
+
+    /// <summary>The bounding box of pixels whose colour differs from the canvas, its indices with
+    /// unchanged pixels set to <paramref name="transparent"/> (a 1x1 transparent box when nothing changed).</summary>
+    static (int Left, int Top, int Width, int Height, byte[] Indices) ChangedRectangle(byte[] indices, ColorPalette palette, int[] canvas, int w, int h, byte transparent)
+    {
+        int x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (palette[indices[y * w + x]] != canvas[y * w + x])
+                {
+                    if (x < x0) x0 = x;
+                    if (x > x1) x1 = x;
+                    if (y < y0) y0 = y;
+                    y1 = y;
+                }
+        if (x1 < 0) return (0, 0, 1, 1, [transparent]);
+        int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
+        var result = new byte[rw * rh];
+        for (int y = 0; y < rh; y++)
+            for (int x = 0; x < rw; x++)
+            {
+                int i = (y0 + y) * w + x0 + x;
+                result[y * rw + x] = palette[indices[i]] == canvas[i] ? transparent : indices[i];
+            }
+        return (x0, y0, rw, rh, result);
     }
 
     static byte[] ScaleIndices(byte[] indices, int width, int height, int scale)

@@ -66,7 +66,8 @@ public class VideoOutputTests
         for (int i = 0; i < 5; i++)
         {
             // Exactly the quantiser's choice: LZW is lossless.
-            var palette = mode == GifPaletteMode.Global ? ColorQuantizer.Build(frames) : ColorQuantizer.Build([frames[i]]);
+            // 255 colours: the optimised encoder keeps one slot for "unchanged" pixels.
+            var palette = mode == GifPaletteMode.Global ? ColorQuantizer.Build(frames, 255) : ColorQuantizer.Build([frames[i]], 255);
             var indices = palette.Map(frames[i]);
             for (int p = 0; p < indices.Length; p++)
             {
@@ -79,6 +80,29 @@ public class VideoOutputTests
             Assert.True(ours < 0.6 * DecodedVideo.MeanAbsoluteError(frames[i], cube), $"quantisation error {ours:F2} is not well below the colour cube's");
         }
         Assert.Equal(5, FfmpegVideo.CountFrames(path));
+    }
+
+    [Fact]
+    public void OptimisedGifStoresOnlyChangesAndDecodesTheSame()
+    {
+        // A still, noisy background with a moving square, and one frame identical to the previous one.
+        var frames = ManyColourFrames(1, 96, 64).SelectMany(f => Enumerable.Range(0, 6).Select(_ => new RgbImage(96, 64, (byte[])f.Pixels.Clone()))).ToList();
+        for (int t = 0; t < 6; t++)
+            for (int y = 20; y < 30; y++)
+                for (int x = 10 + 5 * Math.Min(t, 4); x < 20 + 5 * Math.Min(t, 4); x++)
+                    frames[t].SetPixel(x, y, (255, 0, 0));
+        var dir = TestPaths.NewTempDir();
+        string optimised = Path.Combine(dir, "o.gif"), plain = Path.Combine(dir, "p.gif");
+        GifWriter.Save(optimised, frames, new GifOptions(Scale: 2));
+        GifWriter.Save(plain, frames, new GifOptions(Scale: 2, Optimize: false));
+        Assert.True(new FileInfo(optimised).Length * 3 < new FileInfo(plain).Length,
+            $"optimised {new FileInfo(optimised).Length} bytes vs {new FileInfo(plain).Length}");
+        var a = DecodedVideo.DecodeGif(optimised);
+        var b = DecodedVideo.DecodeGif(plain);
+        Assert.Equal(6, a.Frames.Count);
+        for (int t = 0; t < 6; t++) Assert.True(DecodedVideo.MeanAbsoluteError(a.Frames[t], b.Frames[t]) < 3, $"frame {t}");
+        Assert.Equal(a.Frames[4].Pixels, a.Frames[5].Pixels);
+        Assert.Equal(6, FfmpegVideo.CountFrames(optimised));
     }
 
     [Theory]
@@ -101,7 +125,7 @@ public class VideoOutputTests
                 (f.Pixels[3 * p], f.Pixels[3 * p + 1], f.Pixels[3 * p + 2]) = (v, v, v);
             }
             var path = Path.Combine(TestPaths.NewTempDir(), $"lzw-{w}x{h}.gif");
-            GifWriter.Save(path, [f, f], new GifOptions(Palette: GifPaletteMode.PerFrame));
+            GifWriter.Save(path, [f, f], new GifOptions(Palette: GifPaletteMode.PerFrame, Optimize: false)); // all 256 colours exact
             var gif = DecodedVideo.DecodeGif(path);
             Assert.Equal(2, gif.Frames.Count);
             Assert.Equal(f.Pixels, gif.Frames[0].Pixels);
