@@ -45,6 +45,10 @@ public sealed class TrainingConfig
     public int MediaEvery { get; set; } = 1000;
     /// <summary>Ours: steps between checkpoints.</summary>
     public int CheckpointEvery { get; set; } = 1000;
+    /// <summary>Ours: every this many steps (after GMA pre-training), local action codes that no transition
+    /// chose since the last restart move onto randomly chosen action-head outputs of the current batch, so the
+    /// codebook does not collapse to one code early in a short run. 0 = never, as the reference.</summary>
+    public int CodeRestartEvery { get; set; }
     /// <summary>Ours: which network the perceptual losses use.</summary>
     public PerceptualConfig Perceptual { get; set; } = new();
 }

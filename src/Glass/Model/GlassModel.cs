@@ -231,6 +231,7 @@ public sealed class GlassModel : nn.Module
             LocalActionVqLoss = las.VqLoss,
             LocalActionIds = las.ActionIds,
             LocalActionProbabilities = las.ActionProbabilities,
+            LocalActionEmbeddings = las.ActionEmbeddings,
             ReconstructedObservations = reconstructed,
             GeneratedObservations = generated,
         }.MoveToOuterDisposeScope();

@@ -46,6 +46,8 @@ public sealed class GlassOutput : IDisposable
     public required Tensor LocalActionIds { get; init; }
     /// <summary>(B, T-1, K) the Gumbel-softmax sample; null with the vector quantizer.</summary>
     public Tensor? LocalActionProbabilities { get; init; }
+    /// <summary>(B, T-1, D) the action head's output before quantization (Gumbel-softmax: the K logits).</summary>
+    public required Tensor LocalActionEmbeddings { get; init; }
     /// <summary>(B, T-1, 3, H, W) shifted mask * shifted foreground + (1 - shifted mask) * shifted background.</summary>
     public required Tensor ReconstructedObservations { get; init; }
     /// <summary>(B, T-1, 3, H, W) with outputGenerated: rendered foregrounds over the first inpainted background
@@ -62,6 +64,7 @@ public sealed class GlassOutput : IDisposable
         yield return ReconstructedMasks; yield return ReconstructedLocalStates; yield return LocalActionVqLoss;
         yield return LocalActionIds;
         if (LocalActionProbabilities is not null) yield return LocalActionProbabilities;
+        yield return LocalActionEmbeddings;
         yield return ReconstructedObservations; yield return GeneratedObservations;
     }
 

@@ -26,6 +26,7 @@ public sealed class Trainer : IDisposable
     readonly RunDirectory _run;
     readonly TrainingLog _log;
     long _nonFiniteGradients;
+    readonly CodebookRestart _restart;
 
     /// <summary>Steps completed so far (the next step to run has this index).</summary>
     public long Step { get; private set; }
@@ -42,6 +43,8 @@ public sealed class Trainer : IDisposable
         _device = device;
         _schedules = new Schedules(config.Training);
         var t = config.Training;
+        var actions = model.LocalActionSeparator.Actions;
+        _restart = new CodebookRestart(actions.UseGumbel ? 0 : t.CodeRestartEvery, actions.NumActions);
         _optimizer = optim.Adam(_model.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay);
         _log = new TrainingLog(run.Path);
         _perceptual = PerceptualNetwork.Create(t.Perceptual.Mode, t.Perceptual.VggWeights, device);
@@ -109,6 +112,7 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         _optimizer.step();
         Step++;
+        int restarted = gmaOnly ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, output.LocalActionIds, output.LocalActionEmbeddings);
 
         afterStep?.Invoke(observations);
 
@@ -121,6 +125,10 @@ public sealed class Trainer : IDisposable
         figures["gma_pretraining"] = gmaOnly ? 1 : 0;
         figures["nonfinite_gradients"] = nonFinite;
         figures["nonfinite_gradients_total"] = _nonFiniteGradients;
+        var (used, perplexity) = CodebookRestart.Usage(output.LocalActionIds, _model.NumLocalActions);
+        figures["local_action_codes_used"] = used;
+        figures["local_action_perplexity"] = perplexity;
+        if (_restart.Enabled) figures["local_action_codes_restarted"] = restarted;
         return figures;
     }
 

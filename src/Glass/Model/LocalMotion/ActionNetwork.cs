@@ -10,7 +10,8 @@ public sealed record LocalActionResult(
     Tensor Codes /* (N, D): quantized (or Gumbel-mixed) action codes fed to the dynamics */,
     Tensor Ids /* (N) int64 */,
     Tensor VqLoss /* scalar; zero with Gumbel-softmax */,
-    Tensor? Probabilities /* (N, K) Gumbel-softmax sample; null with the vector quantizer */);
+    Tensor? Probabilities /* (N, K) Gumbel-softmax sample; null with the vector quantizer */,
+    Tensor Embeddings /* (N, D): the head's output before quantization (the logits with Gumbel-softmax) */);
 
 /// <summary>
 /// Local action network: shared ResidualBlocks S->2S (res/2), 2S->S and global average pooling embed the
@@ -104,15 +105,15 @@ public sealed class ActionNetwork : nn.Module
         {
             var probabilities = GumbelSoftmax.Sample(head.log_softmax(1), gumbelTemperature);
             var codes = torch.matmul(probabilities, action_codes_quantizer.Codebook);
-            result = new LocalActionResult(codes, probabilities.argmax(1), torch.zeros([], device: codes.device), probabilities);
+            result = new LocalActionResult(codes, probabilities.argmax(1), torch.zeros([], device: codes.device), probabilities, head);
         }
         else
         {
             var q = action_codes_quantizer.Forward(head);
-            result = new LocalActionResult(q.Quantized, q.Ids, q.Loss, null);
+            result = new LocalActionResult(q.Quantized, q.Ids, q.Loss, null, head);
         }
         return new LocalActionResult(result.Codes.MoveToOuterDisposeScope(), result.Ids.MoveToOuterDisposeScope(),
-            result.VqLoss.MoveToOuterDisposeScope(), result.Probabilities?.MoveToOuterDisposeScope());
+            result.VqLoss.MoveToOuterDisposeScope(), result.Probabilities?.MoveToOuterDisposeScope(), result.Embeddings.MoveToOuterDisposeScope());
     }
 
     /// <summary>Deterministic action ids (no Gumbel noise): nearest code, or the most likely logit.</summary>

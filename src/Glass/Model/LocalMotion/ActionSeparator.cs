@@ -11,6 +11,7 @@ public sealed record ActionSeparationResult(
     Tensor VqLoss /* scalar */,
     Tensor ActionIds /* (B, T-1) int64 */,
     Tensor? ActionProbabilities /* (B, T-1, K) with Gumbel-softmax, else null */,
+    Tensor ActionEmbeddings /* (B, T-1, D): the action head's output before quantization */,
     Tensor[] ReconstructedForegrounds /* [full (B, T-1, 3, H, W), half (.., H/2, W/2), quarter (.., H/4, W/4)] */,
     Tensor ReconstructedMasks /* (B, T-1, 1, H, W) */,
     Tensor ReconstructedStates /* (B, T-1, S, h, w) */);
@@ -124,6 +125,7 @@ public sealed class ActionSeparator : nn.Module
             actions.VqLoss.MoveToOuterDisposeScope(),
             TensorFolder.Fold(actions.Ids, t - 1).MoveToOuterDisposeScope(),
             actions.Probabilities is null ? null : TensorFolder.Fold(actions.Probabilities, t - 1).MoveToOuterDisposeScope(),
+            TensorFolder.Fold(actions.Embeddings, t - 1).MoveToOuterDisposeScope(),
             reconstructed.Select(x => x.MoveToOuterDisposeScope()).ToArray(),
             reconstructedMasks.MoveToOuterDisposeScope(),
             reconstructedStates.MoveToOuterDisposeScope());

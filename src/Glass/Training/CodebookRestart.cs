@@ -1,0 +1,58 @@
+using Glass.Model.LocalMotion;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Training;
+
+/// <summary>
+/// Dead-code restarts for the local action codebook (training.code_restart_every; off in the reference).
+/// A VQ codebook trained from scratch tends to send every transition to one code long before the dynamics
+/// learns to use the action; on a short CPU run that leaves the local actions collapsed. Every N steps,
+/// each code that no transition chose during those N steps is moved onto an action-head output drawn at
+/// random from the current batch (the torch generator, so resumed runs draw the same rows).
+/// Usage counts cover whole windows of N steps aligned to the global step, so with a checkpoint interval that
+/// is a multiple of N a resumed run restarts exactly as an uninterrupted one.
+/// </summary>
+public sealed class CodebookRestart
+{
+    readonly int _every;
+    readonly long[] _usage;
+
+    public CodebookRestart(int every, int numCodes)
+    {
+        _every = every;
+        _usage = new long[numCodes];
+    }
+
+    public bool Enabled => _every > 0;
+
+    /// <summary>Counts the step's choices and, at the end of a window, restarts the unused codes.</summary>
+    /// <param name="step">the step just completed (1-based)</param>
+    /// <returns>how many codes were restarted</returns>
+    public int Update(long step, VectorQuantizer quantizer, Tensor ids /* (B, T-1) int64 */, Tensor embeddings /* (B, T-1, D) */)
+    {
+        if (!Enabled) return 0;
+        foreach (long id in ids.flatten().data<long>()) _usage[id]++;
+        if (step % _every != 0) return 0;
+        var dead = Enumerable.Range(0, _usage.Length).Where(k => _usage[k] == 0).ToArray();
+        Array.Clear(_usage);
+        if (dead.Length == 0) return 0;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var candidates = embeddings.detach().reshape(-1, embeddings.shape[^1]);
+        var rows = randint(candidates.shape[0], [dead.Length], device: candidates.device);
+        var target = tensor(dead.Select(k => (long)k).ToArray(), device: candidates.device);
+        quantizer.Codebook.index_copy_(0, target, candidates.index_select(0, rows).to(quantizer.Codebook.dtype));
+        return dead.Length;
+    }
+
+    /// <summary>Distinct codes chosen in a batch and the perplexity of their frequencies (K when uniform, 1 when collapsed).</summary>
+    public static (int Used, double Perplexity) Usage(Tensor ids /* (B, T-1) int64 */, int numCodes)
+    {
+        using var scope = NewDisposeScope();
+        var counts = ids.flatten().bincount(null, numCodes).to(ScalarType.Float64);
+        var p = counts / counts.sum();
+        double entropy = -(p * (p + 1e-12).log()).sum().item<double>();
+        return ((int)(counts > 0).sum().item<long>(), Math.Exp(entropy));
+    }
+}
