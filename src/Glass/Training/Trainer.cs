@@ -1,3 +1,4 @@
+using Glass.IO;
 using System.Diagnostics;
 using Glass.Config;
 using Glass.Data;
@@ -65,7 +66,7 @@ public sealed class Trainer : IDisposable
     public void Run(CancellationToken cancel, TextWriter? status = null)
     {
         var t = _config.Training;
-        var progress = new ProgressLine(TotalSteps, Step);
+        var progress = new ProgressLine("train", TotalSteps, "steps", start: Step);
         var clock = Stopwatch.StartNew();
         while (Step < TotalSteps && !cancel.IsCancellationRequested)
         {
@@ -77,11 +78,10 @@ public sealed class Trainer : IDisposable
                 clock.Restart();
                 _log.Scalars(Step, losses);
             }
-            progress.Update(Step, $"loss {losses["total_loss"]:F4} rec {losses["reconstruction_loss"]:F4} mask {losses["mask_size_loss"]:F3}");
+            progress.Report(Step, $"loss {losses["total_loss"]:F4} rec {losses["reconstruction_loss"]:F4} mask {losses["mask_size_loss"]:F3}");
             if (Step % t.CheckpointEvery == 0) SaveCheckpoint();
         }
-        progress.Update(Step, "saving", force: true);
-        progress.Finish();
+        progress.Finish(Step, "saving");
         SaveCheckpoint();
     }
 
