@@ -64,6 +64,7 @@ public sealed partial class GlassConfig
         NonNegativeNumber("training.optimizer.weight_decay", t.Optimizer.WeightDecay);
         NonNegative("training.pretraining_steps_gma", t.PretrainingStepsGma);
         NonNegative("training.code_restart_every", t.CodeRestartEvery);
+        NonNegative("training.bn_recalibration_batches", t.BnRecalibrationBatches);
         if (t.NumObservationsStart < 2) Fail("training.num_observations_start", "must be >= 2 (a transition needs two frames)");
         if (t.NumObservationsEnd < 2) Fail("training.num_observations_end", "must be >= 2 (a transition needs two frames)");
         NonNegative("training.num_observations_increase_start", t.NumObservationsIncreaseStart);

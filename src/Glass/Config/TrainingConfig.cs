@@ -49,6 +49,9 @@ public sealed class TrainingConfig
     /// chose since the last restart move onto randomly chosen action-head outputs of the current batch, so the
     /// codebook does not collapse to one code early in a short run. 0 = never, as the reference.</summary>
     public int CodeRestartEvery { get; set; }
+    /// <summary>Ours: at the end of a finished run, re-estimate the BatchNorm running statistics for the final
+    /// weights on this many training batches (0 = keep the training-time averages, as the reference).</summary>
+    public int BnRecalibrationBatches { get; set; }
     /// <summary>Ours: which network the perceptual losses use.</summary>
     public PerceptualConfig Perceptual { get; set; } = new();
 }

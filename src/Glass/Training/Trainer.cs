@@ -82,7 +82,21 @@ public sealed class Trainer : IDisposable
             if (Step % t.CheckpointEvery == 0) SaveCheckpoint();
         }
         progress.Finish(Step, "saving");
+        if (Step >= TotalSteps && t.BnRecalibrationBatches > 0) RecalibrateBatchNorm();
         SaveCheckpoint();
+    }
+
+    /// <summary>Re-estimates the BatchNorm statistics on clips of the final curriculum (end of a finished run).</summary>
+    void RecalibrateBatchNorm()
+    {
+        int n = _config.Training.BnRecalibrationBatches;
+        long last = Math.Max(0, TotalSteps - 1);
+        int frames = _schedules.NumObservations(last), groundTruth = _schedules.NumGroundTruthObservations(last);
+        var progress = new ProgressLine("batchnorm statistics", n, "batches");
+        int layers = BatchNormRecalibration.Run(_model, () => _data.NextBatch(frames), n, groundTruth,
+            _schedules.GumbelTemperature(last), _device, done => progress.Report(done));
+        progress.Finish(n);
+        _log.Text(Step, "batchnorm", $"re-estimated the running statistics of {layers} BatchNorm layers on {n} batches of {frames} frames ({groundTruth} ground truth)");
     }
 
     /// <summary>Runs one optimisation step on the next batch; returns the logged figures.</summary>

@@ -1,0 +1,45 @@
+using Glass.Data;
+using Glass.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Glass.Training;
+
+/// <summary>
+/// Re-estimates every BatchNorm's running mean and variance for the final weights (training.bn_recalibration_batches;
+/// the reference does not). The running statistics are an exponential average over the last ~10 batches of a
+/// network that is still changing, so in eval mode they lag behind it; the local action head is the most
+/// sensitive: its directions differ by a few hundredths, and stale statistics send almost every transition to
+/// one code. Forward passes in training mode without gradients, with a cumulative average (momentum null),
+/// over clips of the final curriculum; weights are untouched.
+/// </summary>
+public static class BatchNormRecalibration
+{
+    /// <returns>how many BatchNorm layers were re-estimated</returns>
+    public static int Run(GlassModel model, Func<ClipBatch> nextBatch, int batches, int groundTruth, double gumbelTemperature,
+        Device device, Action<int>? progress = null)
+    {
+        var norms = model.modules().OfType<BatchNorm>().ToList();
+        var momenta = norms.Select(n => n.momentum).ToList();
+        bool wasTraining = model.training;
+        foreach (var n in norms) { n.reset_running_stats(); n.momentum = null; }
+        try
+        {
+            model.train();
+            using var noGrad = no_grad();
+            for (int i = 0; i < batches; i++)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = nextBatch();
+                model.Forward(batch.Observations.to(device), groundTruth, gumbelTemperature);
+                progress?.Invoke(i + 1);
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < norms.Count; i++) norms[i].momentum = momenta[i];
+            model.train(wasTraining);
+        }
+        return norms.Count;
+    }
+}
