@@ -19,7 +19,7 @@ public sealed class DataConfig
     [Length(2, 2)]
     public int[] InputSize { get; set; } = [128, 96];
 
-    /// <summary>Optional first-frame offset inside each video.</summary>
+    /// <summary>Skip this many videos (in sorted order) at the start of each split, as the reference.</summary>
     public int? Offset { get; set; }
 
     /// <summary>Optional cap on the number of videos read.</summary>

@@ -117,8 +117,13 @@ public sealed partial class GlassCheckpoint : IDisposable
     /// (same values; the live optimizer keeps using the new tensors).</summary>
     static void MakeStateContiguous(OptimizerHelper optimizer)
     {
-        static Tensor? Contiguous(Tensor? t) =>
-            t is null || t.is_contiguous() ? t : t.contiguous().DetachFromDisposeScope();
+        static Tensor? Contiguous(Tensor? t)
+        {
+            if (t is null || t.is_contiguous()) return t;
+            var copy = t.contiguous().DetachFromDisposeScope();
+            t.Dispose(); // the state held the only reference
+            return copy;
+        }
         foreach (var state in optimizer.state_dict().State)
             if (state is Adam.State adam)
             {

@@ -55,7 +55,7 @@ public sealed class PerceptualNetwork : IDisposable
                         "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)");
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
                 var vgg = new Vgg19();
-                vgg.LoadWeights(ReadStateDict(weightsPath), weightsPath);
+                vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
                 vgg.to(device).eval();
                 return new PerceptualNetwork(vgg, $"VGG-19 weights from {weightsPath}");
             }
@@ -67,22 +67,6 @@ public sealed class PerceptualNetwork : IDisposable
     /// <param name="x">(N, 3, H, W) in [-1, 1]</param>
     /// <returns>relu1_1 ... relu5_1 features</returns>
     public Tensor[] Features(Tensor x) => _vgg.call(x);
-
-    static Dictionary<string, Tensor> ReadStateDict(string path)
-    {
-        try
-        {
-            var table = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(path);
-            var result = new Dictionary<string, Tensor>();
-            foreach (System.Collections.DictionaryEntry e in table)
-                if (e.Key is string k && e.Value is Tensor t) result[k] = t;
-            return result;
-        }
-        catch (Exception e) when (e is not GlassException)
-        {
-            throw new GlassException($"{path}: cannot read as a PyTorch state_dict ({e.Message}); expected torchvision's vgg19 weights saved with torch.save(model.state_dict())", e);
-        }
-    }
 
     public void Dispose() => _vgg.Dispose();
 }

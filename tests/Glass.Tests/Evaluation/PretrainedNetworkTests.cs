@@ -1,3 +1,4 @@
+using Glass.IO;
 using Glass.Evaluation;
 using Glass.Evaluation.Networks;
 using Glass.Runtime;

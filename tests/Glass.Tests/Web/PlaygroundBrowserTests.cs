@@ -112,7 +112,8 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
 
     /// <summary>
     /// The README's picture: the shipped CPU checkpoint (the tiny test model until it exists) playing a
-    /// built-in character for a few steps, written to docs/playground.png.
+    /// built-in character for a few steps. Written to docs/playground.png only when GLASS_UPDATE_DOCS=1, so a test
+    /// run leaves the working tree clean; otherwise to a temporary folder.
     /// </summary>
     [ChromiumFact]
     public async Task SavesTheReadmeScreenshot()
@@ -142,7 +143,8 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
             var latencies = page.List("return window.glass.state.latencies.map(l => l.total)").Select(Convert.ToDouble).ToList();
             output.WriteLine($"key->frame in the browser: {latencies.Count} key presses, median {Median(latencies):F1} ms, max {latencies.Max():F1} ms");
             page.WaitUntil(() => page.Js<bool>("return [...document.querySelectorAll('#locals .preview')].every(p => p.style.backgroundImage)"), "previews");
-            var docs = Path.Combine(TestPaths.RepoRoot, "docs");
+            var docs = Environment.GetEnvironmentVariable("GLASS_UPDATE_DOCS") == "1"
+                ? Path.Combine(TestPaths.RepoRoot, "docs") : TestPaths.NewTempDir("glass-screenshot");
             Directory.CreateDirectory(docs);
             var temp = Path.Combine(docs, $"playground.png.tmp-{Environment.ProcessId}");
             driver.GetScreenshot().SaveAsFile(temp);

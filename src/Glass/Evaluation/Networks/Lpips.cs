@@ -1,3 +1,4 @@
+using Glass.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -8,13 +8,13 @@ using Glass.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.Evaluation.Networks;
+namespace Glass.IO;
 
 /// <summary>Reads a PyTorch <c>state_dict</c> saved with <c>torch.save</c>: the zip format (PyTorch ≥ 1.6, through
 /// TorchSharp.PyBridge) and the older "legacy" stream format in which most published metric weights were saved
 /// (torchvision's AlexNet/VGG, LPIPS's linear layers, pytorch-fid's Inception, pytorch-i3d), which PyBridge does not
-/// read. The zip format goes through the shared <see cref="PyTorchCheckpoint"/>; the legacy reader is
-/// Evaluation-local until the shared checkpoint import covers that format.</summary>
+/// read. The zip format goes through the shared <see cref="PyTorchCheckpoint"/>. Used for every pretrained
+/// network a user supplies: VGG-19 for the perceptual losses, LPIPS, Inception-v3, I3D.</summary>
 public static class StateDictFile
 {
     /// <summary>name → tensor (CPU). A file whose top level is {"state_dict": ...} is unwrapped.</summary>
