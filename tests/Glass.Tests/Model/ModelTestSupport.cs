@@ -18,27 +18,7 @@ public static class ModelTestSupport
     /// <summary>A few-thousand-parameter model on 32x48 frames (state grid 4x6).</summary>
     public static ModelConfig SmallConfig(Action<ModelConfig>? tweak = null)
     {
-        var c = new ModelConfig();
-        c.MaskingNetwork.StemChannels = 8;
-        c.MaskingNetwork.HiddenChannels = 16;
-        c.MaskingNetwork.NumExtraBlocks = 1;
-        c.MaskingNetwork.DecoderChannels = 8;
-        c.InpaintingNetwork.BaseChannels = 4;
-        c.MotionNetwork.BaseChannels = 4;
-        var las = c.ActionSeparator;
-        las.RepresentationNetwork.OutChannels = 8;
-        las.RepresentationNetwork.BaseChannels = 4;
-        las.StateCompressor.OutChannels = 4;
-        las.ActionNetwork.StateSize = 8;
-        las.ActionNetwork.NumActions = 3;
-        las.ActionNetwork.ActionSpaceDimension = 4;
-        las.DynamicsNetwork.StateSize = 4;
-        las.DynamicsNetwork.StateResolution = [4, 6];
-        las.DynamicsNetwork.HiddenStateSize = 8;
-        las.DynamicsNetwork.NumActions = 3;
-        las.DynamicsNetwork.ActionSpaceDimension = 4;
-        las.RenderingNetwork.InChannels = 8;
-        las.RenderingNetwork.BaseChannels = 4;
+        var c = TinyModel.Config(width: 48, height: 32, maskingHidden: 16);
         tweak?.Invoke(c);
         return c;
     }

@@ -61,9 +61,13 @@ public class TrainCommandTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var errLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var stepSeen = new ManualResetEventSlim();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is null) return; errLines.Enqueue(e.Data); if (e.Data.StartsWith("step ")) stepSeen.Set(); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) return; errLines.Enqueue(e.Data); if (e.Data.StartsWith("train: ")) stepSeen.Set(); };
         process.BeginErrorReadLine();
-        Assert.True(stepSeen.Wait(TimeSpan.FromMinutes(3)), "training never reported a step: " + string.Join("\n", errLines));
+        if (!stepSeen.Wait(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("training never reported a step: " + string.Join("\n", errLines));
+        }
         System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "training did not stop after SIGINT");
         Assert.Equal(0, process.ExitCode);

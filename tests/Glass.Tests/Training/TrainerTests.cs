@@ -56,6 +56,10 @@ public class TrainerTests
         var root = TinySetup.Dataset();
         var config = TinySetup.Config(root);
         config.Training.MaxSteps = 6;
+        // Our two additions keep resumes exact: restart windows end at steps 3 and 6, and the BatchNorm
+        // statistics are re-estimated at the end of each finished run (also the 3-step one).
+        config.Training.CodeRestartEvery = 3;
+        config.Training.BnRecalibrationBatches = 2;
 
         var straight = TestPaths.NewTempDir("glass-run");
         using (var t = NewTrainer(config, straight)) t.Run(CancellationToken.None);
