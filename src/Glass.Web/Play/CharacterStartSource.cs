@@ -15,12 +15,18 @@ public sealed class CharacterStartSource : IStartImageSource
     readonly BackgroundScroller background;
     readonly FrameTransform transform;
 
-    /// <param name="count">How many identities to offer, spread evenly over the library.</param>
+    /// <param name="count">How many identities to offer. They step through the library by a large prime stride:
+    /// identities are mixed-radix codes of body, skin, clothes and hair, so evenly spaced ones share most traits.</param>
+    const int Stride = 263;
+
     public CharacterStartSource(ICharacterLibrary library, int count, int width, int height)
     {
         this.library = library;
         count = Math.Clamp(count, 1, library.IdentityCount);
-        identities = Enumerable.Range(0, count).Select(i => (int)((long)i * library.IdentityCount / count)).ToArray();
+        int n = library.IdentityCount;
+        identities = System.Numerics.BigInteger.GreatestCommonDivisor(Stride, n).IsOne
+            ? Enumerable.Range(0, count).Select(i => (int)((7 + (long)i * Stride) % n)).ToArray()
+            : Enumerable.Range(0, count).Select(i => (int)((long)i * n / count)).ToArray();
         background = new BackgroundScroller(library.Background);
         transform = FrameTransform.Identity(width, height);
     }

@@ -68,7 +68,7 @@ public class TrainCommandTests
             process.Kill(entireProcessTree: true);
             Assert.Fail("training never reported a step: " + string.Join("\n", errLines));
         }
-        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Glass.Tests.Cli.Interrupt.Send(process.Id);
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "training did not stop after SIGINT");
         Assert.Equal(0, process.ExitCode);
         Assert.Contains("interrupted at step", stdout.Result);

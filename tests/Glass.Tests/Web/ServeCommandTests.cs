@@ -46,7 +46,7 @@ public class ServeCommandTests
             lock (stderr) Assert.Contains("warning: listening on 0.0.0.0", stderr.ToString());
 
             // Ctrl-C: a clean stop with exit code 0.
-            Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+            Glass.Tests.Cli.Interrupt.Send(process.Id);
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "glass serve did not stop on SIGINT");
             Assert.Equal(0, process.ExitCode);
         }
