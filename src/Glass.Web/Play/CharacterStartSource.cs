@@ -15,16 +15,17 @@ public sealed class CharacterStartSource : IStartImageSource
     readonly BackgroundScroller background;
     readonly FrameTransform transform;
 
-    /// <param name="count">How many identities to offer. They step through the library by a large prime stride:
-    /// identities are mixed-radix codes of body, skin, clothes and hair, so evenly spaced ones share most traits.</param>
+    /// <summary>Identities are mixed-radix codes of body, skin, clothes and hair, so evenly spaced ones share most
+    /// traits; a prime stride through the library varies them all.</summary>
     const int Stride = 263;
 
+    /// <param name="count">How many identities to offer, stepping through the library by <see cref="Stride"/>.</param>
     public CharacterStartSource(ICharacterLibrary library, int count, int width, int height)
     {
         this.library = library;
         count = Math.Clamp(count, 1, library.IdentityCount);
         int n = library.IdentityCount;
-        identities = System.Numerics.BigInteger.GreatestCommonDivisor(Stride, n).IsOne
+        identities = n % Stride != 0 // then the stride visits every identity before repeating one
             ? Enumerable.Range(0, count).Select(i => (int)((7 + (long)i * Stride) % n)).ToArray()
             : Enumerable.Range(0, count).Select(i => (int)((long)i * n / count)).ToArray();
         background = new BackgroundScroller(library.Background);

@@ -10,8 +10,8 @@ namespace Glass.Training;
 /// the reference does not). The running statistics are an exponential average over batches of a network that
 /// was still changing, taken under the curriculum of those steps, so in eval mode they can lag behind the final
 /// weights; the local action head is the most sensitive (its outputs differ by a few hundredths, and stale
-/// statistics can send almost every transition to one code). Forward passes in training mode without gradients, with a cumulative average (momentum null),
-/// over clips of the final curriculum; weights are untouched.
+/// statistics can send almost every transition to one code). Forward passes in training mode without gradients,
+/// with a cumulative average (momentum null), over clips of the final curriculum; weights are untouched.
 /// </summary>
 public static class BatchNormRecalibration
 {

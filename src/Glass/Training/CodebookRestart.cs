@@ -26,13 +26,22 @@ public sealed class CodebookRestart
 
     public bool Enabled => _every > 0;
 
-    /// <summary>Counts the step's choices and, at the end of a window, restarts the unused codes.</summary>
+    /// <summary>How often each code was chosen in a batch: one bincount, read back once per step for both the
+    /// restart window and the logged usage.</summary>
+    public static long[] Counts(Tensor ids /* (B, T-1) int64 */, int numCodes)
+    {
+        using var scope = NewDisposeScope();
+        return ids.flatten().bincount(null, numCodes).cpu().data<long>().ToArray();
+    }
+
+    /// <summary>Adds the step's counts and, at the end of a window, restarts the unused codes.</summary>
     /// <param name="step">the step just completed (1-based)</param>
+    /// <param name="counts">the step's <see cref="Counts"/></param>
     /// <returns>how many codes were restarted</returns>
-    public int Update(long step, VectorQuantizer quantizer, Tensor ids /* (B, T-1) int64 */, Tensor embeddings /* (B, T-1, D) */)
+    public int Update(long step, VectorQuantizer quantizer, long[] counts, Tensor embeddings /* (B, T-1, D) */)
     {
         if (!Enabled) return 0;
-        foreach (long id in ids.flatten().data<long>()) _usage[id]++;
+        for (int k = 0; k < _usage.Length; k++) _usage[k] += counts[k];
         if (step % _every != 0) return 0;
         var dead = Enumerable.Range(0, _usage.Length).Where(k => _usage[k] == 0).ToArray();
         Array.Clear(_usage);
@@ -46,13 +55,11 @@ public sealed class CodebookRestart
         return dead.Length;
     }
 
-    /// <summary>Distinct codes chosen in a batch and the perplexity of their frequencies (K when uniform, 1 when collapsed).</summary>
-    public static (int Used, double Perplexity) Usage(Tensor ids /* (B, T-1) int64 */, int numCodes)
+    /// <summary>Distinct codes chosen and the perplexity of their frequencies (K when uniform, 1 when collapsed).</summary>
+    public static (int Used, double Perplexity) Usage(IReadOnlyList<long> counts)
     {
-        using var scope = NewDisposeScope();
-        var counts = ids.flatten().bincount(null, numCodes).to(ScalarType.Float64);
-        var p = counts / counts.sum();
-        double entropy = -(p * (p + 1e-12).log()).sum().item<double>();
-        return ((int)(counts > 0).sum().item<long>(), Math.Exp(entropy));
+        double total = counts.Sum();
+        double entropy = -counts.Where(c => c > 0).Sum(c => c / total * Math.Log(c / total));
+        return (counts.Count(c => c > 0), Math.Exp(entropy));
     }
 }

@@ -1,6 +1,6 @@
-using Glass.IO;
 using System.Diagnostics;
 using Glass.Config;
+using Glass.IO;
 using Glass.Data;
 using Glass.Model;
 using TorchSharp;
@@ -81,8 +81,8 @@ public sealed class Trainer : IDisposable
             progress.Report(Step, $"loss {losses["total_loss"]:F4} rec {losses["reconstruction_loss"]:F4} mask {losses["mask_size_loss"]:F3}");
             if (Step % t.CheckpointEvery == 0) SaveCheckpoint();
         }
-        progress.Finish(Step, "saving");
         if (Step >= TotalSteps && t.BnRecalibrationBatches > 0) RecalibrateBatchNorm();
+        progress.Finish(Step, "saving");
         SaveCheckpoint();
     }
 
@@ -126,7 +126,8 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         _optimizer.step();
         Step++;
-        int restarted = gmaOnly ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, output.LocalActionIds, output.LocalActionEmbeddings);
+        var codeCounts = CodebookRestart.Counts(output.LocalActionIds, _model.NumLocalActions);
+        int restarted = gmaOnly ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, codeCounts, output.LocalActionEmbeddings);
 
         afterStep?.Invoke(observations);
 
@@ -139,7 +140,7 @@ public sealed class Trainer : IDisposable
         figures["gma_pretraining"] = gmaOnly ? 1 : 0;
         figures["nonfinite_gradients"] = nonFinite;
         figures["nonfinite_gradients_total"] = _nonFiniteGradients;
-        var (used, perplexity) = CodebookRestart.Usage(output.LocalActionIds, _model.NumLocalActions);
+        var (used, perplexity) = CodebookRestart.Usage(codeCounts);
         figures["local_action_codes_used"] = used;
         figures["local_action_perplexity"] = perplexity;
         if (_restart.Enabled) figures["local_action_codes_restarted"] = restarted;
