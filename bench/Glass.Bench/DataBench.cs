@@ -61,7 +61,7 @@ public static class DataBench
         CharacterSprite sprite = null!;
         const int n = 8;
         var (w1, c1) = Measure(() => { for (int i = 0; i < n; i++) sprite = library.Character(i * 97 % library.IdentityCount); });
-        (RgbImage[] F, GrayImage[] M, VideoMetadata _) video = default;
+        (RgbImage[] F, GrayImage[] M, VideoMetadata _) video = (null!, null!, null!);
         var (w2, c2) = Measure(() => video = WSpritesGenerator.RenderVideo(sprite, scroller, DeterministicRandom.For(1, 2, 3), frames, 3));
         long bytes = 0;
         var (w3, c3) = Measure(() =>

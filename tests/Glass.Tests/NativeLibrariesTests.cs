@@ -38,4 +38,16 @@ public class NativeLibrariesTests
         Assert.Equal(1, differing); // exactly the flags byte of one Vernaux entry
         Assert.Throws<InvalidDataException>(() => NativeLibraries.MarkVersionNeedsWeak(new byte[64], ["x"]));
     }
+    [Fact]
+    public void BuildOutputCarriesOnlyThisMachinesNativeRuntimes()
+    {
+        // Directory.Build.targets skips libtorch's other-OS natives (1 GB per output folder; CI ran out of disk).
+        var runtimes = Path.Combine(AppContext.BaseDirectory, "runtimes");
+        var rids = Directory.Exists(runtimes) ? Directory.GetDirectories(runtimes).Select(Path.GetFileName).ToList() : [];
+        Assert.True(rids.Count > 0 || !OperatingSystem.IsLinux(), "no native runtimes in the build output");
+        var foreign = OperatingSystem.IsLinux() ? new[] { "win", "osx" } : OperatingSystem.IsWindows() ? ["linux", "osx"] : new[] { "win", "linux" };
+        Assert.DoesNotContain(rids, rid => foreign.Any(f => rid!.StartsWith(f)));
+        Assert.True(Directory.GetFiles(runtimes, "libtorch_cpu.so", SearchOption.AllDirectories).Length > 0 || !OperatingSystem.IsLinux(),
+            "libtorch for this machine is missing from the build output");
+    }
 }

@@ -65,7 +65,7 @@ public static class NativeLibraries
         if (changed == 0) return 0;
         var tmp = path + ".glass-tmp-" + Environment.ProcessId;
         File.WriteAllBytes(tmp, bytes);
-        File.SetUnixFileMode(tmp, File.GetUnixFileMode(path));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, File.GetUnixFileMode(path));
         File.Move(tmp, path, overwrite: true);
         return changed;
     }

@@ -51,7 +51,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public void CtrlCWritesACheckpointAndExitsCleanly()
+    public async Task CtrlCWritesACheckpointAndExitsCleanly()
     {
         var config = TinyConfigFile(out var runs);
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -71,7 +71,7 @@ public class TrainCommandTests
         Glass.Tests.Cli.Interrupt.Send(process.Id);
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "training did not stop after SIGINT");
         Assert.Equal(0, process.ExitCode);
-        Assert.Contains("interrupted at step", stdout.Result);
+        Assert.Contains("interrupted at step", await stdout);
         using var c = GlassCheckpoint.Read(Path.Combine(runs, "long", "checkpoints", "latest.glass"));
         Assert.True(c.GlobalStep >= 1);
     }
