@@ -9,6 +9,7 @@ public static class BenchCatalog
         ["train"] = ("seconds per training step (forward/losses/backward), peak and long-run memory", TrainBench.Run),
         ["serve-load"] = ("playground latency and session isolation under concurrent sessions: " + ServeLoadBench.Usage, ServeLoadBench.Run),
         ["data"] = ("W-Sprites videos/s (built-in, LPC) and loader batches/s for 4 x 12 frames at 128x96", DataBench.Run),
+        ["layers"] = ("forward/backward time of the paper masking network's main operations, NCHW vs channels-last: " + LayerBench.Usage, LayerBench.Run),
         ["generate"] = ("frames/s of step-wise generation, batch 1 and 8, CPU and paper configs", GenerateBench.Run),
     };
 

@@ -45,6 +45,7 @@ public sealed class PerceptualNetwork : IDisposable
                         else p.normal_(0, Math.Sqrt(2.0 / (p.shape[0] * p.shape[2] * p.shape[3])), generator: generator);
                     }
                 vgg.to(device).eval();
+                ChannelsLast.Apply(vgg);
                 return new PerceptualNetwork(vgg, $"fixed random VGG-19 features (seed {randomSeed}), not ImageNet weights");
             }
             case "vgg":
@@ -57,6 +58,7 @@ public sealed class PerceptualNetwork : IDisposable
                 var vgg = new Vgg19();
                 vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
                 vgg.to(device).eval();
+                ChannelsLast.Apply(vgg);
                 return new PerceptualNetwork(vgg, $"VGG-19 weights from {weightsPath}");
             }
             default:

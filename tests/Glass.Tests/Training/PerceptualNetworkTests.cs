@@ -38,7 +38,8 @@ public class PerceptualNetworkTests
         using var x = rand(1, 3, 32, 32) * 2 - 1;
         var expected = source.call(x);
         var actual = net.Features(x);
-        for (int i = 0; i < 5; i++) Assert.True(expected[i].allclose(actual[i]), $"slice {i}");
+        // The loaded network runs channels-last: same function, another summation order.
+        for (int i = 0; i < 5; i++) Assert.True(expected[i].allclose(actual[i], rtol: 1e-4, atol: 1e-5), $"slice {i}");
         Assert.Contains(path, net.Description);
     }
 
