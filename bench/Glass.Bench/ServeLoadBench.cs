@@ -42,7 +42,7 @@ public static class ServeLoadBench
             Console.WriteLine(single.Summary());
             Console.WriteLine($"-- {sessions} sessions holding keys at {fps} steps/s for {seconds} s");
             var load = LoadCheck.RunAsync(server.Address, new LoadCheckOptions { Sessions = sessions, Duration = TimeSpan.FromSeconds(seconds), StepsPerSecond = fps, MaxStepsPerSession = maxSteps },
-                p => Console.Error.Write(p)).GetAwaiter().GetResult();
+                new Glass.IO.ProgressLine($"{sessions} sessions", (long)seconds, "s")).GetAwaiter().GetResult();
             Console.WriteLine(load.Summary());
             Console.WriteLine($"model thread busy {server.Playground.Worker.Busy.TotalSeconds:F1} s over {server.Playground.Worker.JobCount} jobs; load average {LoadAverage()}");
             return load.SessionsMatchingReplay == load.Sessions && single.SessionsMatchingReplay == 1 ? 0 : 1;

@@ -41,7 +41,7 @@ public sealed record LoadCheckReport(
 /// </summary>
 public static class LoadCheck
 {
-    public static async Task<LoadCheckReport> RunAsync(Uri server, LoadCheckOptions options, Action<string>? progress = null, CancellationToken token = default)
+    public static async Task<LoadCheckReport> RunAsync(Uri server, LoadCheckOptions options, Glass.IO.ProgressLine? progress = null, CancellationToken token = default)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Sessions + 2 }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
         var info = JsonDocument.Parse(await http.GetStringAsync("/api/info", token)).RootElement;
@@ -59,13 +59,13 @@ public static class LoadCheck
             while (clock.Elapsed < deadline && !token.IsCancellationRequested)
             {
                 await Task.Delay(1000, token).ContinueWith(_ => { });
-                progress($"\r{clock.Elapsed.TotalSeconds:F0}/{options.Duration.TotalSeconds:F0} s, {runs.Sum(r => r.Frames.Count)} steps");
+                if (clock.Elapsed < deadline) progress.Report((long)Math.Min(clock.Elapsed.TotalSeconds, options.Duration.TotalSeconds), $"{runs.Sum(r => r.Frames.Count)} steps", force: true);
             }
         });
         await Task.WhenAll(runs.Select(run => PlayAsync(http, run, sourceKey, actions, k, options, clock, deadline, token)));
         var elapsed = clock.Elapsed;
         await reporter;
-        progress?.Invoke("\n");
+        progress?.Finish((long)options.Duration.TotalSeconds, $"{runs.Sum(r => r.Frames.Count)} steps");
 
         // Replay each session alone, one after the other: nothing else runs, so this is the truth.
         int matching = 0, compared = 0, differing = 0;
