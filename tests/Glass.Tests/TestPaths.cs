@@ -10,10 +10,37 @@ public static class TestPaths
     public static string ReferenceConfigs => Path.Combine(Reference, "configs");
     public static string WSpritesAssets => Path.Combine(Shared, "wsprites");
 
-    /// <summary>A fresh empty folder under the system temp directory.</summary>
+    /// <summary>This test process's temp folder; earlier runs' folders are removed when their process is gone
+    /// (the test host is often killed, not exited, so cleaning up at exit alone is not enough).</summary>
+    static readonly string TempRoot = CreateTempRoot();
+
+    static string CreateTempRoot()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "glass-tests");
+        if (Directory.Exists(parent))
+            foreach (var dir in Directory.GetDirectories(parent))
+                if (int.TryParse(Path.GetFileName(dir), out int pid) && !IsRunning(pid))
+                    try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        var root = Path.Combine(parent, Environment.ProcessId.ToString());
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+    }
+
+    /// <summary>A fresh empty folder under this test process's temp folder (a run makes ~200 MB of datasets,
+    /// checkpoints and videos).</summary>
     public static string NewTempDir(string prefix = "glass-test")
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        var dir = Path.Combine(TempRoot, $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
     }

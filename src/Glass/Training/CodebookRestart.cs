@@ -9,7 +9,9 @@ namespace Glass.Training;
 /// A VQ codebook trained from scratch tends to send every transition to one code long before the dynamics
 /// learns to use the action; on a short CPU run that leaves the local actions collapsed. Every N steps,
 /// each code that no transition chose during those N steps is moved onto an action-head output drawn at
-/// random from the current batch (the torch generator, so resumed runs draw the same rows).
+/// random from the current batch, by a generator seeded with (training seed, step): a resumed run draws
+/// the same rows, and nothing else that uses torch's global generator (another model in the process) can
+/// change them.
 /// Usage counts cover whole windows of N steps aligned to the global step, so with a checkpoint interval that
 /// is a multiple of N a resumed run restarts exactly as an uninterrupted one.
 /// </summary>
@@ -17,11 +19,13 @@ public sealed class CodebookRestart
 {
     readonly int _every;
     readonly long[] _usage;
+    readonly long _seed;
 
-    public CodebookRestart(int every, int numCodes)
+    public CodebookRestart(int every, int numCodes, long seed = 0)
     {
         _every = every;
         _usage = new long[numCodes];
+        _seed = seed;
     }
 
     public bool Enabled => _every > 0;
@@ -49,7 +53,8 @@ public sealed class CodebookRestart
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var candidates = embeddings.detach().reshape(-1, embeddings.shape[^1]);
-        var rows = randint(candidates.shape[0], [dead.Length], device: candidates.device);
+        using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + step)));
+        var rows = randint(candidates.shape[0], [dead.Length], generator: generator).to(candidates.device);
         var target = tensor(dead.Select(k => (long)k).ToArray(), device: candidates.device);
         quantizer.Codebook.index_copy_(0, target, candidates.index_select(0, rows).to(quantizer.Codebook.dtype));
         return dead.Length;

@@ -45,7 +45,7 @@ public sealed class Trainer : IDisposable
         _schedules = new Schedules(config.Training);
         var t = config.Training;
         var actions = model.LocalActionSeparator.Actions;
-        _restart = new CodebookRestart(actions.UseGumbel ? 0 : t.CodeRestartEvery, actions.NumActions);
+        _restart = new CodebookRestart(actions.UseGumbel ? 0 : t.CodeRestartEvery, actions.NumActions, t.Seed);
         _optimizer = optim.Adam(_model.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay);
         _log = new TrainingLog(run.Path);
         _perceptual = PerceptualNetwork.Create(t.Perceptual.Mode, t.Perceptual.VggWeights, device);

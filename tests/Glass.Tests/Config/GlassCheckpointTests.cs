@@ -222,10 +222,6 @@ public class GlassCheckpointTests
     }
 }
 
-/// <summary>torch's default generator is process-wide, so these run while no other test does.</summary>
-[CollectionDefinition(nameof(GlobalTorchRandom), DisableParallelization = true)]
-public sealed class GlobalTorchRandom;
-
 [Collection(nameof(GlobalTorchRandom))]
 public class GlassCheckpointRngTests
 {

@@ -9,6 +9,8 @@ using static TorchSharp.torch;
 
 namespace Glass.Tests.Training;
 
+// Two training runs in one process must match exactly: no other test may touch torch's global generator meanwhile.
+[Collection(nameof(GlobalTorchRandom))]
 public class TrainerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
 
