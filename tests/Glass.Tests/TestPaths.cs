@@ -19,15 +19,16 @@ public static class TestPaths
         var parent = Path.Combine(Path.GetTempPath(), "glass-tests");
         if (Directory.Exists(parent))
             foreach (var dir in Directory.GetDirectories(parent))
-                if (int.TryParse(Path.GetFileName(dir), out int pid) && !IsRunning(pid))
-                    try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                if (int.TryParse(Path.GetFileName(dir), out int pid) && !IsRunning(pid)) TryDelete(dir);
         var root = Path.Combine(parent, Environment.ProcessId.ToString());
         Directory.CreateDirectory(root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
+    }
+
+    static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     static bool IsRunning(int pid)

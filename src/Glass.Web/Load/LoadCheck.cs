@@ -59,7 +59,7 @@ public static class LoadCheck
             while (clock.Elapsed < deadline && !token.IsCancellationRequested)
             {
                 await Task.Delay(1000, token).ContinueWith(_ => { });
-                if (clock.Elapsed < deadline) progress.Report((long)Math.Min(clock.Elapsed.TotalSeconds, options.Duration.TotalSeconds), $"{runs.Sum(r => r.Frames.Count)} steps", force: true);
+                if (clock.Elapsed < deadline) progress.Report((long)clock.Elapsed.TotalSeconds, $"{runs.Sum(r => r.Frames.Count)} steps", force: true);
             }
         });
         await Task.WhenAll(runs.Select(run => PlayAsync(http, run, sourceKey, actions, k, options, clock, deadline, token)));

