@@ -26,9 +26,9 @@ public sealed class GlassPlayableModel : IPlayableModel
         Config = config;
         Width = config.Data.InputSize[0];
         Height = config.Data.InputSize[1];
-        var state = config.Model.ActionSeparator.DynamicsNetwork.StateResolution;
-        if (8 * state[0] != Height || 8 * state[1] != Width)
-            throw new GlassException($"{name}: data.input_size {Width}x{Height} does not match model.action_separator.dynamics_network.state_resolution [{state[0]}, {state[1]}] (frames must be 8x the state grid)");
+        var (w, h) = config.Model.FrameSize();
+        if (w != Width || h != Height)
+            throw new GlassException($"{name}: data.input_size {Width}x{Height} does not match the model's frame size {w}x{h} (model.action_separator.state_downsampling x dynamics_network.state_resolution)");
         // The animator checks the named actions once here, not on the first request.
         using (new Animator(model, config)) { }
         GlobalActions = config.Generation.Actions.Select(a => new NamedAction(a.Key, (float)a.Value[0], (float)a.Value[1])).ToList();

@@ -52,10 +52,13 @@ public sealed partial class GlassConfig
             "model.action_separator.action_network.action_space_dimension", a.ActionNetwork.ActionSpaceDimension);
         Same("model.action_separator.rendering_network.in_channels", a.RenderingNetwork.InChannels,
             "model.action_separator.dynamics_network.hidden_state_size", a.DynamicsNetwork.HiddenStateSize);
-        int[] expectedResolution = [d.InputSize[1] / 8, d.InputSize[0] / 8];
+        if (a.StateDownsampling is not (4 or 8)) Fail("model.action_separator.state_downsampling", $"is {a.StateDownsampling}, must be 8 (the paper) or 4");
+        OneOf("model.action_separator.dynamics_network.normalization", a.DynamicsNetwork.Normalization, "batch", "per_step");
+        int ds = a.StateDownsampling;
+        int[] expectedResolution = [d.InputSize[1] / ds, d.InputSize[0] / ds];
         if (!a.DynamicsNetwork.StateResolution.SequenceEqual(expectedResolution))
             Fail("model.action_separator.dynamics_network.state_resolution",
-                $"[{Show(a.DynamicsNetwork.StateResolution)}] must be data.input_size / 8 as (height, width) = [{Show(expectedResolution)}]");
+                $"[{Show(a.DynamicsNetwork.StateResolution)}] must be data.input_size / {ds} (model.action_separator.state_downsampling) as (height, width) = [{Show(expectedResolution)}]");
 
         var t = Training;
         Positive("training.num_epochs", t.NumEpochs);
@@ -65,6 +68,9 @@ public sealed partial class GlassConfig
         NonNegative("training.pretraining_steps_gma", t.PretrainingStepsGma);
         NonNegative("training.code_restart_every", t.CodeRestartEvery);
         NonNegative("training.bn_recalibration_batches", t.BnRecalibrationBatches);
+        NonNegativeNumber("training.loss_params.local_weight_bias", t.LossParams.LocalWeightBias);
+        if (t.Staged && t.PretrainingStepsGma == 0)
+            Fail("training.staged", "needs training.pretraining_steps_gma > 0 (the length of the global-motion stage)");
         if (t.NumObservationsStart < 2) Fail("training.num_observations_start", "must be >= 2 (a transition needs two frames)");
         if (t.NumObservationsEnd < 2) Fail("training.num_observations_end", "must be >= 2 (a transition needs two frames)");
         NonNegative("training.num_observations_increase_start", t.NumObservationsIncreaseStart);

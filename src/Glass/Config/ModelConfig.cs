@@ -10,6 +10,13 @@ public sealed class ModelConfig
     public InpaintingNetworkConfig InpaintingNetwork { get; set; } = new();
     public MotionNetworkConfig MotionNetwork { get; set; } = new();
     public ActionSeparatorConfig ActionSeparator { get; set; } = new();
+
+    /// <summary>The frame size the model takes: state grid x state downsampling.</summary>
+    public (int Width, int Height) FrameSize()
+    {
+        var a = ActionSeparator;
+        return (a.StateDownsampling * a.DynamicsNetwork.StateResolution[1], a.StateDownsampling * a.DynamicsNetwork.StateResolution[0]);
+    }
 }
 
 /// <summary>`model.masking_network:` — the segmentation network of GMA.</summary>
@@ -49,6 +56,10 @@ public sealed class ActionSeparatorConfig
     public ActionNetworkConfig ActionNetwork { get; set; } = new();
     public DynamicsNetworkConfig DynamicsNetwork { get; set; } = new();
     public RenderingNetworkConfig RenderingNetwork { get; set; } = new();
+    /// <summary>Ours: frame size / state grid size, 8 (the paper) or 4. With 4 the representation network's
+    /// third down-sampling and the renderer's first up-sampling are left out (same weights and names), so
+    /// 64x48 frames get the paper's 12x16 state grid instead of 6x8.</summary>
+    public int StateDownsampling { get; set; } = 8;
 }
 
 /// <summary>`model.action_separator.representation_network:` — the foreground encoder E.</summary>
@@ -99,6 +110,10 @@ public sealed class DynamicsNetworkConfig
     public bool ModulatedConv { get; set; } = true;
     /// <summary>Ablation switch: feed the global and local actions together to every layer.</summary>
     public bool JointInput { get; set; }
+    /// <summary>Ours: the BatchNorm after each ConvLSTM. "batch" (the reference): one set of running statistics
+    /// for all time steps. "per_step": training is the same (batch statistics of each step), but running
+    /// statistics are kept per time-step index, so evaluation normalises step i as training did.</summary>
+    public string Normalization { get; set; } = "batch";
 }
 
 /// <summary>`model.action_separator.rendering_network:` — the multi-scale foreground decoder.</summary>

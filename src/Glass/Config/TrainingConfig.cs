@@ -52,6 +52,12 @@ public sealed class TrainingConfig
     /// <summary>Ours: at the end of a finished run, re-estimate the BatchNorm running statistics for the final
     /// weights on this many training batches (0 = keep the training-time averages, as the reference).</summary>
     public int BnRecalibrationBatches { get; set; }
+    /// <summary>Ours: staged training. The first pretraining_steps_gma steps train global motion alone (local
+    /// motion is not run at all); later steps train local motion alone on the frozen global-motion networks
+    /// (eval mode, no gradients, their parameters untouched). The two analyses never exchange gradients in
+    /// the joint objective either (local motion sees detached inputs), so this is the same objective split
+    /// in time, at a fraction of the cost per step. false = the reference's joint training.</summary>
+    public bool Staged { get; set; }
     /// <summary>Ours: which network the perceptual losses use.</summary>
     public PerceptualConfig Perceptual { get; set; } = new();
 }
@@ -81,6 +87,9 @@ public sealed class LossParamsConfig
 {
     /// <summary>Target mean of the foreground mask for the mask-size loss.</summary>
     public double MaskSize { get; set; } = 0.06;
+    /// <summary>Ours: bias added to the motion weights of the local-motion reconstruction terms (0 = the
+    /// reference). A positive bias adds a plain L1 term, so the renderer also learns what does not move.</summary>
+    public double LocalWeightBias { get; set; }
 }
 
 /// <summary>`training.loss_weights:` — weight of every loss term (0 disables it).</summary>

@@ -55,9 +55,9 @@ public sealed class GenerationSession : IDisposable
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         var frames = firstFrames.to(float32).to(device).unsqueeze(1); // (B, 1, 3, H, W)
-        var r = model.Config.ActionSeparator.DynamicsNetwork.StateResolution;
-        if (frames.shape[3] != 8 * r[0] || frames.shape[4] != 8 * r[1])
-            throw new GlassException($"first frames are {frames.shape[4]}x{frames.shape[3]} (WxH) but the model expects {8 * r[1]}x{8 * r[0]}; resize them to data.input_size");
+        var (w, h) = model.Config.FrameSize();
+        if (frames.shape[3] != h || frames.shape[4] != w)
+            throw new GlassException($"first frames are {frames.shape[4]}x{frames.shape[3]} (WxH) but the model expects {w}x{h}; resize them to data.input_size");
         var masks = model.Segment(frames);
         var background = model.InpaintingNetwork.Forward(frames, masks, combine: true, enlargeMasks: enlargeMasks).InpaintedBackgrounds;
         FirstFrames = frames[.., 0].DetachFromDisposeScope();

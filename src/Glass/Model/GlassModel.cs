@@ -54,12 +54,12 @@ public sealed class GlassModel : nn.Module
         var dyn = las.DynamicsNetwork;
         var ren = las.RenderingNetwork;
         local_action_separator = new ActionSeparator(
-            new RepresentationNetwork(rep.InChannels, rep.OutChannels, rep.BaseChannels),
+            new RepresentationNetwork(rep.InChannels, rep.OutChannels, rep.BaseChannels, las.StateDownsampling),
             las.StateCompressor.OutChannels,
             new ActionNetwork(act.StateSize, act.NumActions, act.ActionSpaceDimension, act.UseGumbel, act.UsePlainDirection),
             new DynamicsNetwork(dyn.StateSize, dyn.StateResolution[0], dyn.StateResolution[1], dyn.HiddenStateSize,
-                dyn.ActionSpaceDimension, dyn.NoiseSize, dyn.ModulatedConv, dyn.JointInput),
-            new RenderingNetwork(ren.InChannels, ren.OutChannels, ren.BaseChannels));
+                dyn.ActionSpaceDimension, dyn.NoiseSize, dyn.ModulatedConv, dyn.JointInput, dyn.Normalization == "per_step"),
+            new RenderingNetwork(ren.InChannels, ren.OutChannels, ren.BaseChannels, las.StateDownsampling));
         masking_network = new SequenceConverter<MaskingNetwork>(
             new MaskingNetwork(m.InChannels, m.StemChannels, m.HiddenChannels, m.NumExtraBlocks, m.DecoderChannels));
         foreground_transform_predictor = new MotionNetwork(config.MotionNetwork.BaseChannels);
@@ -103,9 +103,9 @@ public sealed class GlassModel : nn.Module
             throw new GlassException($"observations must be (B, T, 3, H, W), got ({string.Join(", ", observations.shape)})");
         if (observations.shape[1] < 2)
             throw new GlassException($"at least 2 frames are needed, got {observations.shape[1]}");
-        var r = Config.ActionSeparator.DynamicsNetwork.StateResolution;
-        if (observations.shape[3] != 8 * r[0] || observations.shape[4] != 8 * r[1])
-            throw new GlassException($"frames are {observations.shape[4]}x{observations.shape[3]} (WxH) but the model expects {8 * r[1]}x{8 * r[0]} (8 x model.action_separator.dynamics_network.state_resolution); resize them to data.input_size");
+        var (w, h) = Config.FrameSize();
+        if (observations.shape[3] != h || observations.shape[4] != w)
+            throw new GlassException($"frames are {observations.shape[4]}x{observations.shape[3]} (WxH) but the model expects {w}x{h} (model.action_separator.state_downsampling x dynamics_network.state_resolution); resize them to data.input_size");
     }
 
     /// <summary>Per-frame foreground masks.</summary>
@@ -166,52 +166,20 @@ public sealed class GlassModel : nn.Module
         return (shifts.MoveToOuterDisposeScope(), moved.MoveToOuterDisposeScope(), movedMasks.MoveToOuterDisposeScope());
     }
 
-    /// <summary>
-    /// The reference's main forward pass. Gradients flow as in the reference: local motion analysis sees
-    /// detached foregrounds, shifted foregrounds and global actions; the generated path runs without gradients.
-    /// Call <c>eval()</c> for evaluation (BatchNorm running statistics) and wrap in <c>torch.no_grad()</c>
-    /// (or use <see cref="Infer"/>) when no gradients are needed.
-    /// </summary>
-    /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
-    /// <param name="numGroundTruthObservations">transitions unrolled on real frames (1..T-1); the rest are autoregressive</param>
-    /// <param name="gumbelTemperature">Gumbel-softmax temperature (used only with use_gumbel)</param>
-    /// <param name="outputGenerated">also composite rendered foregrounds over the first background (GeneratedObservations)</param>
-    public GlassOutput Forward(Tensor observations, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = false)
+    /// <summary>Global motion analysis of a clip: masks, layers, inpainting, both shifts and the shifted
+    /// composite. Gradients flow as the reference's (call under no_grad for frozen networks).</summary>
+    public GlobalMotionOutput AnalyzeGlobalMotion(Tensor observations /* (B, T, 3, H, W) */)
     {
         CheckInput(observations);
         using var scope = NewDisposeScope();
         var obs = observations[.., .., ..3];
-        long t = obs.shape[1];
-
         var masks = Segment(obs);
         var foregrounds = masks * obs;
         var backgrounds = (1 - masks) * obs;
-
         var inpainting = inpainting_network.Forward(obs, masks);
         var (backgroundShifts, shiftedBackgrounds) = ShiftBackgrounds(inpainting.InpaintedBackgrounds);
         var (globalActions, transformedForegrounds, transformedMasks) = TransformForegrounds(foregrounds, masks);
-
-        var las = local_action_separator.Forward(
-            foregrounds.detach(), transformedForegrounds.detach(), globalActions.detach(),
-            gumbelTemperature, numGroundTruthObservations);
-
-        var reconstructed = Composite(transformedMasks, transformedForegrounds, shiftedBackgrounds);
-        var generated = reconstructed;
-        if (outputGenerated)
-        {
-            using var noGrad = torch.no_grad();
-            // In eval mode BatchNorm is per-sample, so the first frame's inpainting above is exactly what the
-            // reference recomputes here; in training mode the batch statistics differ and it is recomputed.
-            var firstBackground = training
-                ? inpainting_network.Forward(obs[.., ..1], masks[.., ..1]).InpaintedBackgrounds
-                : inpainting.InpaintedBackgrounds[.., ..1];
-            var stacked = firstBackground.expand(-1, t - 1, -1, -1, -1);
-            var accumulated = backgroundShifts.cumsum(1);
-            var shiftedInitial = ShiftBackgrounds(stacked, accumulated, GridSampleMode.Nearest);
-            generated = Composite(las.ReconstructedMasks, las.ReconstructedForegrounds[0], shiftedInitial);
-        }
-
-        return new GlassOutput
+        return new GlobalMotionOutput
         {
             Observations = obs,
             Masks = masks,
@@ -224,6 +192,66 @@ public sealed class GlassModel : nn.Module
             TransformedForegrounds = transformedForegrounds,
             TransformedMasks = transformedMasks,
             GlobalActions = globalActions,
+            ReconstructedObservations = Composite(transformedMasks, transformedForegrounds, shiftedBackgrounds),
+        }.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The global-motion networks (masking, inpainting, both motion networks).</summary>
+    public IEnumerable<nn.Module> GlobalMotionNetworks =>
+        [masking_network, foreground_transform_predictor, background_shift_predictor, inpainting_network];
+
+    /// <summary>
+    /// The reference's main forward pass. Gradients flow as in the reference: local motion analysis sees
+    /// detached foregrounds, shifted foregrounds and global actions; the generated path runs without gradients.
+    /// Call <c>eval()</c> for evaluation (BatchNorm running statistics) and wrap in <c>torch.no_grad()</c>
+    /// (or use <see cref="Infer"/>) when no gradients are needed.
+    /// </summary>
+    /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
+    /// <param name="numGroundTruthObservations">transitions unrolled on real frames (1..T-1); the rest are autoregressive</param>
+    /// <param name="gumbelTemperature">Gumbel-softmax temperature (used only with use_gumbel)</param>
+    /// <param name="outputGenerated">also composite rendered foregrounds over the first background (GeneratedObservations)</param>
+    /// <param name="frozenGlobalMotion">run global motion analysis without gradients (staged training's local stage)</param>
+    public GlassOutput Forward(Tensor observations, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = false,
+        bool frozenGlobalMotion = false)
+    {
+        using var scope = NewDisposeScope();
+        GlobalMotionOutput g;
+        using (frozenGlobalMotion ? torch.no_grad() : null) g = AnalyzeGlobalMotion(observations);
+        var obs = g.Observations;
+        long t = obs.shape[1];
+
+        var las = local_action_separator.Forward(
+            g.Foregrounds.detach(), g.TransformedForegrounds.detach(), g.GlobalActions.detach(),
+            gumbelTemperature, numGroundTruthObservations);
+
+        var generated = g.ReconstructedObservations;
+        if (outputGenerated)
+        {
+            using var noGrad = torch.no_grad();
+            // In eval mode BatchNorm is per-sample, so the first frame's inpainting above is exactly what the
+            // reference recomputes here; in training mode the batch statistics differ and it is recomputed.
+            var firstBackground = training
+                ? inpainting_network.Forward(obs[.., ..1], g.Masks[.., ..1]).InpaintedBackgrounds
+                : g.InpaintedBackgrounds[.., ..1];
+            var stacked = firstBackground.expand(-1, t - 1, -1, -1, -1);
+            var accumulated = g.BackgroundShifts.cumsum(1);
+            var shiftedInitial = ShiftBackgrounds(stacked, accumulated, GridSampleMode.Nearest);
+            generated = Composite(las.ReconstructedMasks, las.ReconstructedForegrounds[0], shiftedInitial);
+        }
+
+        return new GlassOutput
+        {
+            Observations = obs,
+            Masks = g.Masks,
+            Foregrounds = g.Foregrounds,
+            Backgrounds = g.Backgrounds,
+            PatchedBackgrounds = g.PatchedBackgrounds,
+            InpaintedBackgrounds = g.InpaintedBackgrounds,
+            ShiftedBackgrounds = g.ShiftedBackgrounds,
+            BackgroundShifts = g.BackgroundShifts,
+            TransformedForegrounds = g.TransformedForegrounds,
+            TransformedMasks = g.TransformedMasks,
+            GlobalActions = g.GlobalActions,
             LocalStates = las.States,
             ReconstructedForegrounds = las.ReconstructedForegrounds,
             ReconstructedMasks = las.ReconstructedMasks,
@@ -232,7 +260,7 @@ public sealed class GlassModel : nn.Module
             LocalActionIds = las.ActionIds,
             LocalActionProbabilities = las.ActionProbabilities,
             LocalActionEmbeddings = las.ActionEmbeddings,
-            ReconstructedObservations = reconstructed,
+            ReconstructedObservations = g.ReconstructedObservations,
             GeneratedObservations = generated,
         }.MoveToOuterDisposeScope();
     }

@@ -11,21 +11,26 @@ namespace Glass.Training;
 /// was still changing, taken under the curriculum of those steps, so in eval mode they can lag behind the final
 /// weights; the local action head is the most sensitive (its outputs differ by a few hundredths, and stale
 /// statistics can send almost every transition to one code). Forward passes in training mode without gradients,
-/// with a cumulative average (momentum null), over clips of the final curriculum; weights are untouched.
+/// with a cumulative average (momentum null; per time step for the dynamics' per-step statistics), over clips of the final curriculum; weights are untouched.
 /// </summary>
 public static class BatchNormRecalibration
 {
     /// <returns>how many BatchNorm layers were re-estimated</returns>
+    /// <param name="localMotionOnly">re-estimate only the local-motion networks' statistics (staged training: the
+    /// local stage learned on the frozen global-motion networks' eval-mode outputs, which must stay as they were)</param>
     public static int Run(GlassModel model, Func<ClipBatch> nextBatch, int batches, int groundTruth, double gumbelTemperature,
-        Device device, Action<int>? progress = null)
+        Device device, Action<int>? progress = null, bool localMotionOnly = false)
     {
-        var norms = model.modules().OfType<BatchNorm>().ToList();
+        var norms = (localMotionOnly ? model.LocalActionSeparator.modules() : model.modules()).OfType<BatchNorm>().ToList();
         var momenta = norms.Select(n => n.momentum).ToList();
+        var perStep = model.LocalActionSeparator.Dynamics.RecurrentBlocks.Where(b => b.PerStepStatistics).ToList();
         bool wasTraining = model.training;
         foreach (var n in norms) { n.reset_running_stats(); n.momentum = null; }
+        foreach (var b in perStep) b.BeginCumulative();
         try
         {
             model.train();
+            if (localMotionOnly) foreach (var m in model.GlobalMotionNetworks) m.eval();
             using var noGrad = no_grad();
             for (int i = 0; i < batches; i++)
             {
@@ -38,6 +43,7 @@ public static class BatchNormRecalibration
         finally
         {
             for (int i = 0; i < norms.Count; i++) norms[i].momentum = momenta[i];
+            foreach (var b in perStep) b.EndCumulative();
             model.train(wasTraining);
         }
         return norms.Count;

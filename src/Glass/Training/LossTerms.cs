@@ -44,40 +44,73 @@ public sealed class LossTerms
     /// <param name="gmaOnly">true during GMA pre-training</param>
     public static LossTerms Compute(GlassOutput output, TrainingConfig config, PerceptualNetwork? perceptual, bool gmaOnly)
     {
-        var w = config.LossWeights;
-        var observations = output.Observations;
         var t = new Dictionary<string, Tensor>();
+        AddGlobal(t, output.Observations, output.Masks, output.Foregrounds, output.TransformedForegrounds,
+            output.InpaintedBackgrounds, output.ShiftedBackgrounds, output.ReconstructedObservations, config, perceptual);
+        AddLocal(t, output, config, perceptual);
+        return Weighted(t, config.LossWeights, name => gmaOnly && LocalTerms.Contains(name) ? 0.0 : 1.0);
+    }
 
-        // Global motion analysis.
-        var motionWeights = MotionWeights.Global(observations, output.ReconstructedObservations, bias: 0.001);
-        t["reconstruction_loss"] = Losses.Reconstruction(observations[.., 1..], output.ReconstructedObservations, motionWeights);
-        t["foreground_loss"] = Losses.ForegroundTransform(output.Foregrounds, output.TransformedForegrounds);
-        t["background_loss"] = Losses.BackgroundShift(output.InpaintedBackgrounds, output.ShiftedBackgrounds);
+    /// <summary>The global-motion terms alone (staged training's first stage).</summary>
+    public static LossTerms ComputeGlobalMotion(GlobalMotionOutput g, TrainingConfig config, PerceptualNetwork? perceptual)
+    {
+        var t = new Dictionary<string, Tensor>();
+        AddGlobal(t, g.Observations, g.Masks, g.Foregrounds, g.TransformedForegrounds, g.InpaintedBackgrounds,
+            g.ShiftedBackgrounds, g.ReconstructedObservations, config, perceptual);
+        return Weighted(t, config.LossWeights, _ => 1.0);
+    }
+
+    /// <summary>The local-motion terms alone (staged training's second stage, global motion frozen).</summary>
+    public static LossTerms ComputeLocalMotion(GlassOutput output, TrainingConfig config, PerceptualNetwork? perceptual)
+    {
+        var t = new Dictionary<string, Tensor>();
+        AddLocal(t, output, config, perceptual);
+        return Weighted(t, config.LossWeights, _ => 1.0);
+    }
+
+    static void AddGlobal(Dictionary<string, Tensor> t, Tensor observations, Tensor masks, Tensor foregrounds,
+        Tensor transformedForegrounds, Tensor inpaintedBackgrounds, Tensor shiftedBackgrounds, Tensor reconstructed,
+        TrainingConfig config, PerceptualNetwork? perceptual)
+    {
+        var w = config.LossWeights;
+        var motionWeights = MotionWeights.Global(observations, reconstructed, bias: 0.001);
+        t["reconstruction_loss"] = Losses.Reconstruction(observations[.., 1..], reconstructed, motionWeights);
+        t["foreground_loss"] = Losses.ForegroundTransform(foregrounds, transformedForegrounds);
+        t["background_loss"] = Losses.BackgroundShift(inpaintedBackgrounds, shiftedBackgrounds);
         t["background_perceptual_loss"] = perceptual is null || w.BackgroundPerceptualLoss == 0
             ? zeros([], device: observations.device)
-            : Losses.Perceptual(perceptual, output.InpaintedBackgrounds[.., 1..], output.ShiftedBackgrounds);
-        t["binary_mask_loss"] = Losses.BinaryMask(output.Masks);
-        t["mask_size_loss"] = Losses.MaskSize(output.Masks, config.LossParams.MaskSize);
+            : Losses.Perceptual(perceptual, inpaintedBackgrounds[.., 1..], shiftedBackgrounds);
+        t["binary_mask_loss"] = Losses.BinaryMask(masks);
+        t["mask_size_loss"] = Losses.MaskSize(masks, config.LossParams.MaskSize);
+    }
 
-        // Local motion analysis, on foregrounds cut off from the segmentation's gradient.
+    /// <summary>Local motion analysis, on foregrounds cut off from the segmentation's gradient.</summary>
+    static void AddLocal(Dictionary<string, Tensor> t, GlassOutput output, TrainingConfig config, PerceptualNetwork? perceptual)
+    {
+        var w = config.LossWeights;
+        double bias = config.LossParams.LocalWeightBias;
         var foregrounds = output.Foregrounds.detach();
         var rendered = output.ReconstructedForegrounds;
-        var globalWeights = MotionWeights.Global(foregrounds, rendered[0]);
-        var localWeights = MotionWeights.Local(foregrounds, output.TransformedForegrounds, rendered[0]);
+        var globalWeights = MotionWeights.Global(foregrounds, rendered[0], bias);
+        var localWeights = MotionWeights.Local(foregrounds, output.TransformedForegrounds, rendered[0], bias);
         t["multiscale_global_reconstruction_loss"] = Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Reconstruction(a, b, globalWeights));
         t["multiscale_local_reconstruction_loss"] = Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Reconstruction(a, b, localWeights));
         t["multiscale_local_perceptual_loss"] = perceptual is null || w.MultiscaleLocalPerceptualLoss == 0
-            ? zeros([], device: observations.device)
+            ? zeros([], device: foregrounds.device)
             : Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Perceptual(perceptual, a, b));
         t["local_state_reconstruction_loss"] = Losses.L1(output.LocalStates[.., 1..].detach(), output.ReconstructedLocalStates);
         t["local_action_vq_loss"] = output.LocalActionVqLoss;
         t["mask_reconstruction_loss"] = Losses.L1(output.Masks[.., 1..].detach(), output.ReconstructedMasks);
+    }
 
+    /// <summary>Sum of the computed terms in the reference's order, each times its weight and a factor.</summary>
+    static LossTerms Weighted(Dictionary<string, Tensor> t, LossWeightsConfig w, Func<string, double> factor)
+    {
         Tensor? total = null;
         foreach (var name in Names)
         {
-            double weight = Weight(w, name) * (gmaOnly && LocalTerms.Contains(name) ? 0.0 : 1.0);
-            var term = t[name] * weight;
+            if (!t.TryGetValue(name, out var value)) continue;
+            var term = value * (Weight(w, name) * factor(name));
             total = total is null ? term : total + term;
         }
         return new LossTerms(t, total!);

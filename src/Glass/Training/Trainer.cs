@@ -46,7 +46,15 @@ public sealed class Trainer : IDisposable
         var t = config.Training;
         var actions = model.LocalActionSeparator.Actions;
         _restart = new CodebookRestart(actions.UseGumbel ? 0 : t.CodeRestartEvery, actions.NumActions, t.Seed);
-        _optimizer = optim.Adam(_model.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay);
+        // Staged training: one parameter group per analysis, the frozen one at learning rate 0 (Adam's update,
+        // weight decay included, is scaled by it, so frozen weights stay exactly as they are).
+        _optimizer = t.Staged
+            ? optim.Adam(new[]
+                {
+                    new Adam.ParamGroup(_model.GlobalMotionNetworks.SelectMany(m => m.parameters()), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay),
+                    new Adam.ParamGroup(_model.LocalActionSeparator.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay),
+                }, lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay)
+            : optim.Adam(_model.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay);
         _log = new TrainingLog(run.Path);
         _perceptual = PerceptualNetwork.Create(t.Perceptual.Mode, t.Perceptual.VggWeights, device);
         _log.Text(0, "perceptual", _perceptual?.Description ?? "perceptual terms off (training.perceptual.mode: off)");
@@ -78,7 +86,9 @@ public sealed class Trainer : IDisposable
                 clock.Restart();
                 _log.Scalars(Step, losses);
             }
-            progress.Report(Step, $"loss {losses["total_loss"]:F4} rec {losses["reconstruction_loss"]:F4} mask {losses["mask_size_loss"]:F3}");
+            progress.Report(Step, losses.TryGetValue("reconstruction_loss", out var rec)
+                ? $"loss {losses["total_loss"]:F4} rec {rec:F4} mask {losses["mask_size_loss"]:F3}"
+                : $"loss {losses["total_loss"]:F4} local rec {losses["multiscale_local_reconstruction_loss"]:F4} codes {losses["local_action_codes_used"]:F0}");
             if (Step % t.CheckpointEvery == 0) SaveCheckpoint();
         }
         if (Step >= TotalSteps && t.BnRecalibrationBatches > 0) RecalibrateBatchNorm();
@@ -94,7 +104,7 @@ public sealed class Trainer : IDisposable
         int frames = _schedules.NumObservations(last), groundTruth = _schedules.NumGroundTruthObservations(last);
         var progress = new ProgressLine("batchnorm statistics", n, "batches");
         int layers = BatchNormRecalibration.Run(_model, () => _data.NextBatch(frames), n, groundTruth,
-            _schedules.GumbelTemperature(last), _device, done => progress.Report(done));
+            _schedules.GumbelTemperature(last), _device, done => progress.Report(done), localMotionOnly: _config.Training.Staged);
         progress.Finish(n);
         _log.Text(Step, "batchnorm", $"re-estimated the running statistics of {layers} BatchNorm layers on {n} batches of {frames} frames ({groundTruth} ground truth)");
     }
@@ -114,8 +124,22 @@ public sealed class Trainer : IDisposable
         var observations = batch.Observations.to(_device);
 
         _model.train();
-        var output = _model.Forward(observations, groundTruth, temperature, outputGenerated: false);
-        var losses = LossTerms.Compute(output, _config.Training, _perceptual, gmaOnly);
+        bool staged = _config.Training.Staged;
+        GlassOutput? output = null;
+        LossTerms losses;
+        if (!staged)
+        {
+            output = _model.Forward(observations, groundTruth, temperature, outputGenerated: false);
+            losses = LossTerms.Compute(output, _config.Training, _perceptual, gmaOnly);
+        }
+        else if (gmaOnly)
+            losses = LossTerms.ComputeGlobalMotion(_model.AnalyzeGlobalMotion(observations), _config.Training, _perceptual);
+        else
+        {
+            foreach (var m in _model.GlobalMotionNetworks) m.eval();
+            output = _model.Forward(observations, groundTruth, temperature, outputGenerated: false, frozenGlobalMotion: true);
+            losses = LossTerms.ComputeLocalMotion(output, _config.Training, _perceptual);
+        }
 
         _optimizer.zero_grad(); // zero_grad keeps the gradient tensors (set to zero), as the reference's model.zero_grad()
         losses.Total.backward();
@@ -123,11 +147,17 @@ public sealed class Trainer : IDisposable
         _nonFiniteGradients += nonFinite;
 
         double lr = _config.Training.Optimizer.LearningRate * _schedules.LearningRateFactor(Step);
-        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+        var groups = _optimizer.ParamGroups.ToList();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            // Staged: group 0 is global motion, group 1 local motion; the other stage's group is frozen.
+            bool frozen = staged && (gmaOnly ? g == 1 : g == 0);
+            groups[g].LearningRate = frozen ? 0.0 : lr;
+        }
         _optimizer.step();
         Step++;
-        var codeCounts = CodebookRestart.Counts(output.LocalActionIds, _model.NumLocalActions);
-        int restarted = gmaOnly ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, codeCounts, output.LocalActionEmbeddings);
+        var codeCounts = output is null ? null : CodebookRestart.Counts(output.LocalActionIds, _model.NumLocalActions);
+        int restarted = gmaOnly || output is null ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, codeCounts!, output.LocalActionEmbeddings);
 
         afterStep?.Invoke(observations);
 
@@ -140,9 +170,12 @@ public sealed class Trainer : IDisposable
         figures["gma_pretraining"] = gmaOnly ? 1 : 0;
         figures["nonfinite_gradients"] = nonFinite;
         figures["nonfinite_gradients_total"] = _nonFiniteGradients;
-        var (used, perplexity) = CodebookRestart.Usage(codeCounts);
-        figures["local_action_codes_used"] = used;
-        figures["local_action_perplexity"] = perplexity;
+        if (codeCounts is not null)
+        {
+            var (used, perplexity) = CodebookRestart.Usage(codeCounts);
+            figures["local_action_codes_used"] = used;
+            figures["local_action_perplexity"] = perplexity;
+        }
         if (_restart.Enabled) figures["local_action_codes_restarted"] = restarted;
         return figures;
     }

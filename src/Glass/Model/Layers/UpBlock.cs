@@ -28,7 +28,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    Tensor Upscale(Tensor x) =>
+    Tensor Upscale(Tensor x) => scaleFactor == 1 ? x :
         F.interpolate(x, size: [x.shape[2] * scaleFactor, x.shape[3] * scaleFactor],
             mode: InterpolationMode.Bilinear, align_corners: true);
 

@@ -11,7 +11,14 @@ public sealed class DynamicsMemory : IDisposable
 {
     public IReadOnlyList<(Tensor Hidden, Tensor Cell)> Layers { get; }
 
-    public DynamicsMemory(IReadOnlyList<(Tensor Hidden, Tensor Cell)> layers) => Layers = layers;
+    /// <summary>Transitions taken since the initial memory (the time-step index of the next step).</summary>
+    public int Steps { get; }
+
+    public DynamicsMemory(IReadOnlyList<(Tensor Hidden, Tensor Cell)> layers, int steps = 0)
+    {
+        Layers = layers;
+        Steps = steps;
+    }
 
     /// <summary>Moves the tensors out of the current dispose scope (for memory kept across steps).</summary>
     public DynamicsMemory DetachFromDisposeScope()

@@ -5,26 +5,63 @@ using static TorchSharp.torch;
 
 namespace Glass.Model.LocalMotion;
 
-/// <summary>A ConvLSTM followed by BatchNorm2d, named "0" and "1" as the reference's nn.Sequential.</summary>
+/// <summary>
+/// A ConvLSTM followed by BatchNorm2d, named "0" and "1" as the reference's nn.Sequential. With per-step
+/// statistics (ours) the BatchNorm's affine weights are shared by all steps but its running mean and variance
+/// are kept per time-step index (buffers step_running_mean / step_running_var, (StatisticSteps, C)): the hidden
+/// state's scale grows over the first steps, and one average over all steps squashes the early ones in eval mode.
+/// </summary>
 public sealed class RecurrentBlock : nn.Module
 {
+    /// <summary>Time steps with their own statistics; later steps use the last.</summary>
+    public const int StatisticSteps = 16;
+
     [TorchSharp.Utils.ComponentName(Name = "0")] readonly ConvLstm lstm;
     [TorchSharp.Utils.ComponentName(Name = "1")] readonly BatchNorm2d norm;
+    readonly Tensor? step_running_mean; // (StatisticSteps, C)
+    readonly Tensor? step_running_var;  // (StatisticSteps, C)
+    long[]? cumulativeCounts;
 
     public ConvLstm Lstm => lstm;
+    public bool PerStepStatistics => step_running_mean is not null;
 
-    public RecurrentBlock(ConvLstm lstm, int channels) : base(nameof(RecurrentBlock))
+    public RecurrentBlock(ConvLstm lstm, int channels, bool perStepStatistics = false) : base(nameof(RecurrentBlock))
     {
         this.lstm = lstm;
         norm = nn.BatchNorm2d(channels);
+        if (perStepStatistics)
+        {
+            step_running_mean = torch.zeros(StatisticSteps, channels);
+            step_running_var = torch.ones(StatisticSteps, channels);
+        }
         RegisterComponents();
     }
 
+    /// <summary>Per-step statistics only: zero them and average the following training-mode batches
+    /// cumulatively (equal weights, like BatchNorm with momentum null) until <see cref="EndCumulative"/>.</summary>
+    public void BeginCumulative()
+    {
+        using var _ = torch.no_grad();
+        step_running_mean!.zero_();
+        step_running_var!.fill_(1);
+        cumulativeCounts = new long[StatisticSteps];
+    }
+
+    public void EndCumulative() => cumulativeCounts = null;
+
+    /// <param name="step">time-step index of this transition (0 = first)</param>
     /// <returns>normalised output (N, C, h, w) and the new LSTM state</returns>
-    public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Step(IReadOnlyList<Tensor> inputs, (Tensor Hidden, Tensor Cell) state)
+    public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Step(IReadOnlyList<Tensor> inputs, (Tensor Hidden, Tensor Cell) state, int step)
     {
         var next = lstm.Step(inputs, state);
-        return (norm.forward(next.Hidden), next);
+        if (step_running_mean is null) return (norm.forward(next.Hidden), next);
+        int i = Math.Min(step, StatisticSteps - 1);
+        double momentum = norm.momentum ?? 0.1;
+        if (cumulativeCounts is not null && training) momentum = 1.0 / ++cumulativeCounts[i];
+        using var mean = step_running_mean[i];
+        using var variance = step_running_var![i];
+        var output = nn.functional.batch_norm(next.Hidden, mean, variance, norm.weight, norm.bias, training, momentum, norm.eps);
+        return (output, next);
     }
 }
 
@@ -50,9 +87,11 @@ public sealed class DynamicsNetwork : nn.Module
     public int NoiseSize { get; }
     public bool ModulatedConv { get; }
     public bool JointInput { get; }
+    public IEnumerable<RecurrentBlock> RecurrentBlocks => recurrent_layers_blocks;
 
+    /// <param name="perStepStatistics">BatchNorm running statistics per time-step index (ours; false = the reference)</param>
     public DynamicsNetwork(int stateSize = 8, long stateHeight = 12, long stateWidth = 16, int hiddenStateSize = 32,
-        int actionSpaceDimension = 16, int noiseSize = 0, bool modulatedConv = true, bool jointInput = false)
+        int actionSpaceDimension = 16, int noiseSize = 0, bool modulatedConv = true, bool jointInput = false, bool perStepStatistics = false)
         : base(nameof(DynamicsNetwork))
     {
         if (!modulatedConv && jointInput)
@@ -67,9 +106,9 @@ public sealed class DynamicsNetwork : nn.Module
         JointInput = jointInput;
         int aux = (jointInput ? 2 * s : s) + noiseSize;
         recurrent_layers_blocks = new ModuleList<RecurrentBlock>(
-            new RecurrentBlock(new ConvLstm(s + aux, h, stateHeight, stateWidth), h),
-            new RecurrentBlock(new ConvLstm(2 * h + aux, 2 * h, stateHeight / 2, stateWidth / 2), 2 * h),
-            new RecurrentBlock(new ConvLstm(h + aux, h, stateHeight, stateWidth), h));
+            new RecurrentBlock(new ConvLstm(s + aux, h, stateHeight, stateWidth), h, perStepStatistics),
+            new RecurrentBlock(new ConvLstm(2 * h + aux, 2 * h, stateHeight / 2, stateWidth / 2), 2 * h, perStepStatistics),
+            new RecurrentBlock(new ConvLstm(h + aux, h, stateHeight, stateWidth), h, perStepStatistics));
         if (!modulatedConv)
             non_recurrent_blocks = new ModuleList<nn.Module>(
                 new SameBlock(h + aux, 2 * h, 2),
@@ -104,7 +143,7 @@ public sealed class DynamicsNetwork : nn.Module
         using var scope = NewDisposeScope();
         long batch = states.shape[0];
         if (states.shape[2] != StateHeight || states.shape[3] != StateWidth)
-            throw new GlassException($"state grid is {states.shape[2]}x{states.shape[3]} but model.action_separator.dynamics_network.state_resolution is [{StateHeight}, {StateWidth}]: input frames must be 8x the state resolution (data.input_size)");
+            throw new GlassException($"state grid is {states.shape[2]}x{states.shape[3]} but model.action_separator.dynamics_network.state_resolution is [{StateHeight}, {StateWidth}]: input frames must be model.action_separator.state_downsampling x the state resolution (data.input_size)");
         Tensor? noise = NoiseSize == 0 ? null
             : randomizeNoise ? torch.randn(batch, NoiseSize, device: states.device) : torch.zeros(batch, NoiseSize, device: states.device);
         var pLocal = la_projection.forward(localActionCodes);
@@ -117,7 +156,7 @@ public sealed class DynamicsNetwork : nn.Module
             var condition = joint ?? (i == 0 ? pGlobal : pLocal);
             var recurrentInputs = new List<Tensor> { x, condition };
             if (noise is not null) recurrentInputs.Add(noise);
-            var (output, state) = recurrent_layers_blocks[i].Step(recurrentInputs, memory.Layers[i]);
+            var (output, state) = recurrent_layers_blocks[i].Step(recurrentInputs, memory.Layers[i], memory.Steps);
             next.Add(state);
             // Block 1 (UpBlock) always sees the conditioning as channels; modulated blocks take it as style.
             bool concatCondition = !ModulatedConv || i == 1;
@@ -133,6 +172,6 @@ public sealed class DynamicsNetwork : nn.Module
                 _ => throw new InvalidOperationException("unexpected dynamics block " + block.GetType().Name),
             };
         }
-        return (x.MoveToOuterDisposeScope(), new DynamicsMemory(next).MoveToOuterDisposeScope());
+        return (x.MoveToOuterDisposeScope(), new DynamicsMemory(next, memory.Steps + 1).MoveToOuterDisposeScope());
     }
 }

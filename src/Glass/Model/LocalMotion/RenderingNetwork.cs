@@ -20,11 +20,13 @@ public sealed class RenderingNetwork : nn.Module
     readonly ModuleList<nn.Module<Tensor, Tensor>> upsample_blocks;
     readonly ModuleList<FinalBlock> final_blocks;
 
-    public RenderingNetwork(int inChannels = 32, int outChannels = 3, int baseChannels = 32) : base(nameof(RenderingNetwork))
+    /// <param name="upsampling">frame size / state grid size: 8 (the paper) or 4 (the first block does not upsample)</param>
+    public RenderingNetwork(int inChannels = 32, int outChannels = 3, int baseChannels = 32, int upsampling = 8) : base(nameof(RenderingNetwork))
     {
+        if (upsampling is not (4 or 8)) throw new ArgumentException($"upsampling must be 4 or 8, got {upsampling}");
         int b = baseChannels;
         upsample_blocks = new ModuleList<nn.Module<Tensor, Tensor>>(
-            nn.Sequential(new UpBlock(inChannels, 4 * b), new ResidualBlock(4 * b, 4 * b)),
+            nn.Sequential(new UpBlock(inChannels, 4 * b, upsampling / 4), new ResidualBlock(4 * b, 4 * b)),
             nn.Sequential(new UpBlock(4 * b, 2 * b), new ResidualBlock(2 * b, 2 * b)),
             new UpBlock(2 * b, b));
         final_blocks = new ModuleList<FinalBlock>(

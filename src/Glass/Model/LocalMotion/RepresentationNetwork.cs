@@ -19,23 +19,28 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
 
     public int StateChannels { get; }
 
-    public RepresentationNetwork(int inChannels = 3, int outChannels = 64, int baseChannels = 16) : base(nameof(RepresentationNetwork))
+    /// <summary>Frame size / state grid size: 8 (the paper) or 4 (the third down-sampling is left out).</summary>
+    public int Downsampling { get; }
+
+    public RepresentationNetwork(int inChannels = 3, int outChannels = 64, int baseChannels = 16, int downsampling = 8) : base(nameof(RepresentationNetwork))
     {
         int b = baseChannels;
         StateChannels = outChannels;
+        if (downsampling is not (4 or 8)) throw new ArgumentException($"downsampling must be 4 or 8, got {downsampling}");
+        Downsampling = downsampling;
         conv1 = nn.Conv2d(inChannels, b, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(b);
         residuals = nn.Sequential(
             new ResidualBlock(b, b),               // res / 2
             new ResidualBlock(b, 2 * b, 2),        // res / 4
             new ResidualBlock(2 * b, 2 * b),       // res / 4
-            new ResidualBlock(2 * b, 4 * b, 2),    // res / 8
+            new ResidualBlock(2 * b, 4 * b, downsampling / 4), // res / 8 (res / 4 with downsampling 4)
             new ResidualBlock(4 * b, 4 * b),       // res / 8
             new ResidualBlock(4 * b, outChannels + 1)); // res / 8
         RegisterComponents();
     }
 
-    /// <returns>(N, S+1, H/8, W/8): state channels then the attention channel</returns>
+    /// <returns>(N, S+1, H/d, W/d), d = Downsampling: state channels then the attention channel</returns>
     public override Tensor forward(Tensor frames /* (N, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
