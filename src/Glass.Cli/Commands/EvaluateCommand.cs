@@ -103,7 +103,8 @@ public static class EvaluateCommand
             if (lpipsNet is not null) report.Setup.Add(("LPIPS", $"{lpipsNet.Backbone} backbone"));
             report.Setup.Add(("time", $"{clock.Elapsed.TotalSeconds:F1} s"));
             var written = EvaluationReportWriter.Write(report, r.GetValue(output)!);
-            foreach (var key in new[] { "mask_iou", "fg_shift_error_px", "fg_angle_match", "nmi_global", "psnr", "ssim" })
+            foreach (var key in new[] { "mask_iou", "fg_shift_error_px", "fg_angle_match", "bg_angle_match", "nmi_global", "nmi_random", "psnr", "ssim",
+                         "fg_l1_teacher", "fg_l1_generated", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval" })
                 if (report.Metrics[key] is { } v) Console.WriteLine($"{key,-20} {v:G4}");
             Console.WriteLine($"wrote {string.Join(", ", written)} ({clock.Elapsed.TotalSeconds:F1} s)");
             return 0;

@@ -11,9 +11,13 @@ public sealed class EvaluationReport
 
     public static readonly string[] VideoQualityKeys = ["mse", "psnr", "ssim", "lpips", "fid", "fvd"];
 
+    /// <summary>Figures of the foreground itself (<see cref="ForegroundFidelity"/>) and of control by the local actions.</summary>
+    public static readonly string[] ForegroundKeys =
+        ["fg_l1_teacher", "fg_l1_generated", "fg_l1_blank", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval"];
+
     /// <summary>Every key of metrics.json, in order.</summary>
     public static readonly string[] MetricKeys =
-        [.. GroundTruthKeys, "nmi_random", .. GroundTruthKeys.Select(k => "re_" + k), .. GroundTruthKeys.Select(k => "co_" + k), .. VideoQualityKeys];
+        [.. GroundTruthKeys, "nmi_random", .. GroundTruthKeys.Select(k => "re_" + k), .. GroundTruthKeys.Select(k => "co_" + k), .. VideoQualityKeys, .. ForegroundKeys];
 
     readonly Dictionary<string, double?> metrics = MetricKeys.ToDictionary(k => k, _ => (double?)null);
     readonly Dictionary<string, string> skipped = [];
@@ -31,6 +35,9 @@ public sealed class EvaluationReport
     public Dictionary<string, double[]> ShiftErrorsPx { get; } = [];
     /// <summary>A picture of one evaluated clip, real frames above generated ones: (3, H', W') in [0, 1], or null.</summary>
     public TorchSharp.torch.Tensor? SampleStrip { get; set; }
+    /// <summary>The first clip's frames 1..T−1 as rows (real, teacher-forced, generated, random local actions, copy-first
+    /// baseline): (3, H', W') in [0, 1], or null.</summary>
+    public TorchSharp.torch.Tensor? ForegroundStrip { get; set; }
 
     /// <summary>Records a value; a NaN (an undefined figure, e.g. an angle match without any non-zero shift) is
     /// stored as skipped with <paramref name="reasonIfUndefined"/>.</summary>

@@ -12,7 +12,7 @@ namespace Glass.Evaluation;
 public static class EvaluationReportWriter
 {
     public const string MetricsFile = "metrics.json", ReportFile = "report.md",
-        SamplesImage = "samples.png", ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
+        SamplesImage = "samples.png", ForegroundImage = "foregrounds.png", ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
 
     /// <summary>Writes every file; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationReport report, string outDir)
@@ -25,6 +25,12 @@ public static class EvaluationReportWriter
             var image = ImageIO.ToRgbImage(strip * 2 - 1);
             AtomicFile.Write(Path.Combine(outDir, SamplesImage), "sample frames", s => s.Write(ImageIO.EncodePng(image)));
             plots.Add(("First test clip: real frames (top), generated from its first frame (bottom)", SamplesImage));
+        }
+        if (report.ForegroundStrip is { } rows)
+        {
+            var image = ImageIO.ToRgbImage(rows * 2 - 1);
+            AtomicFile.Write(Path.Combine(outDir, ForegroundImage), "foreground rows", s => s.Write(ImageIO.EncodePng(image)));
+            plots.Add(("First test clip, frames 1..T−1; rows: real, teacher-forced, generated with the inferred actions, generated with random local actions, the copy-first baseline", ForegroundImage));
         }
         if (report.Confusion is { } confusion)
         {
@@ -77,6 +83,10 @@ public static class EvaluationReportWriter
         ["nmi_global"] = "Local actions NMI, all transitions",
         ["nmi_local"] = "Local actions NMI, mean per identity",
         ["nmi_random"] = "NMI of random ids (chance level)",
+        ["fg_l1_teacher"] = "Model, teacher-forced", ["fg_l1_generated"] = "Model, generated from the first frame",
+        ["fg_l1_blank"] = "Baseline: blank (0)", ["fg_l1_mean_colour"] = "Baseline: mean foreground colour",
+        ["fg_l1_copy_first"] = "Baseline: first frame moved by the true shift",
+        ["delta_psnr"] = "ΔPSNR at frame 4, inferred minus random local actions (dB)", ["codes_used_eval"] = "Local action codes used (evaluation mode)",
         ["mse"] = "MSE", ["psnr"] = "PSNR (dB)", ["ssim"] = "SSIM", ["lpips"] = "LPIPS", ["fid"] = "FID", ["fvd"] = "FVD",
     };
 
@@ -102,6 +112,11 @@ public static class EvaluationReportWriter
         md.AppendLine("## Video quality (generated vs real clips)").AppendLine();
         md.AppendLine("| Metric | Value |").AppendLine("|---|---|");
         foreach (var key in EvaluationReport.VideoQualityKeys) md.AppendLine($"| {Names[key]} | {Value(report, key)} |");
+        md.AppendLine();
+
+        md.AppendLine("## The character (L1 inside the true foreground mask, lower is better) and control").AppendLine();
+        md.AppendLine("| Figure | Value |").AppendLine("|---|---|");
+        foreach (var key in EvaluationReport.ForegroundKeys) md.AppendLine($"| {Names[key]} (`{key}`) | {Value(report, key)} |");
         md.AppendLine();
 
         if (report.Skipped.Count > 0)

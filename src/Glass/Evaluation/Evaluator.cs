@@ -22,9 +22,17 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
     readonly List<(long Identity, int Real, int Rerun)> coActions = [];
     double mseSum, psnrSum, ssimSum, lpipsSum;
     long frameCount;
+    readonly ForegroundFidelity fidelity = new();
+    double deltaPsnrSum;
+    long deltaPsnrCount;
+    readonly HashSet<int> codesUsed = [];
+    Random? randomActions;
     bool hasMasks = true, hasShifts = true, hasBgShifts = true, hasLabels = true, hasIdentities = true;
     int clips, frames, width, height;
-    Tensor? sampleReal, sampleGenerated;
+    Tensor? sampleReal, sampleGenerated, sampleForegrounds;
+
+    /// <summary>The frame index at which delta_psnr compares generations (Genie's t = 4).</summary>
+    public const int DeltaPsnrFrame = 4;
 
     /// <param name="totalClips">for the progress line.</param>
     public EvaluationReport Run(IEnumerable<ClipBatch> batches, int totalClips, IO.ProgressLine? progress = null)
@@ -69,6 +77,27 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         var real01 = (observations + 1) / 2;
         using var rerun = model.Analyze(generated[.., 1..], generate: false);               // T−1 frames
 
+        // Does it draw the character: teacher-forced and generated foregrounds against the truth and three baselines.
+        var ids = Ints(real.ActionIds, b);
+        foreach (var row in ids) codesUsed.UnionWith(row);
+        using var replayed = model.Replay(observations[.., 0], real.ForegroundShifts, real.ActionIds, real.BackgroundShifts); // (B, T−1, ...)
+        randomActions ??= new Random(options.Seed);
+        using var randomIds = tensor(Enumerable.Range(0, b * (t - 1)).Select(_ => (long)randomActions.Next(model.NumActions)).ToArray(),
+            device: options.Device).reshape(b, t - 1);
+        using var randomReplay = model.Replay(observations[.., 0], real.ForegroundShifts, randomIds, real.BackgroundShifts);
+        if (t > DeltaPsnrFrame)
+        {
+            // Genie's controllability: how much closer to the real frame the inferred actions get than random ones.
+            static Tensor Quantized(Tensor x) => ((x + 1) / 2).clamp(0, 1).mul(255).round().div(255);
+            var truth = (observations[.., DeltaPsnrFrame] + 1) / 2;
+            var withActions = ImageQuality.Psnr(Quantized(replayed[.., DeltaPsnrFrame - 1]), truth);
+            var withRandom = ImageQuality.Psnr(Quantized(randomReplay[.., DeltaPsnrFrame - 1]), truth);
+            deltaPsnrSum += (withActions - withRandom).sum().item<double>();
+            deltaPsnrCount += b;
+        }
+        if (batch.Masks is { } trueMasksForFg)
+            fidelity.Add(observations, trueMasksForFg.to(options.Device), batch.Shifts?.to(options.Device), real.TeacherForced, replayed);
+
         // Masks: real run on frames 0..T−1; re-run on frames 1..T−1 against the truth and the real run.
         if (batch.Masks is { } masks)
         {
@@ -100,7 +129,6 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         }
 
         // Local actions.
-        var ids = Ints(real.ActionIds, b);
         var reIds = Ints(rerun.ActionIds, b);
         var labels = batch.LocalActions is { } local ? Ints(local[.., 1..], b) : null;
         for (int i = 0; i < b; i++)
@@ -130,6 +158,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         {
             sampleReal = real01[0].cpu().detach().MoveToOuterDisposeScope();
             sampleGenerated = generated01[0].cpu().detach().MoveToOuterDisposeScope();
+            sampleForegrounds = ForegroundStrip(observations[0], batch.Masks?[0], batch.Shifts?[0], real.TeacherForced?[0], replayed[0], randomReplay[0]).MoveToOuterDisposeScope();
         }
         clips += b;
     }
@@ -175,6 +204,12 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
             report.Set("co_nmi_local", NormalizedMutualInformation.MeanOverGroups(coActions.GroupBy(a => a.Identity, a => (a.Real, a.Rerun))));
         else report.Skip(["co_nmi_local"], "the dataset records no character identity");
 
+        fidelity.Summarize(report);
+        if (deltaPsnrCount > 0) report.Set("delta_psnr", deltaPsnrSum / deltaPsnrCount);
+        else report.Skip(["delta_psnr"], $"needs clips of more than {DeltaPsnrFrame} frames; raise --frames");
+        report.Set("codes_used_eval", codesUsed.Count);
+        report.ForegroundStrip = sampleForegrounds;
+
         report.Set("mse", mseSum / frameCount);
         report.Set("psnr", psnrSum / frameCount);
         report.Set("ssim", ssimSum / frameCount);
@@ -189,6 +224,8 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         else report.Set("fvd", fvd.Compute());
 
         report.Notes.Add("Per-frame metrics (MSE, PSNR, SSIM, LPIPS) average frames 1..T−1: frame 0 of a generated clip is the real first frame. FID uses every frame and FVD every clip, as the reference does.");
+        report.Notes.Add($"fg_l1_*: mean L1 (images in [-1, 1], averaged over channels) inside the true foreground mask of frames 1..T−1. teacher: each frame rendered from the real previous frame; generated: from the real first frame alone with the inferred actions; blank: 0 painted into the mask; mean_colour: the mean in-mask colour of all evaluated frames; copy_first: the first frame's foreground moved by the true accumulated shift.");
+        report.Notes.Add($"delta_psnr: PSNR at frame {DeltaPsnrFrame} of the clip generated from its first frame with the inferred actions minus the same with uniformly random local actions (same global actions; seed {options.Seed}), as Genie's ΔPSNR. codes_used_eval: distinct local action ids the model chose on the real clips in evaluation mode.");
         report.Notes.Add("Generated frames are quantized to 8 bits as the reference's dataset builder stores them (rounded; the reference truncates).");
         report.Notes.Add("SSIM uses an 11×11 Gaussian window (σ 1.5) with the data range 1; the reference passes the data range where piq expects the kernel size, i.e. a 1×1 window (see docs/evaluation.md).");
         if (hasLabels) report.Notes.Add($"nmi_random: uniformly random ids in [0, {model.NumActions}) (seed {options.Seed}); the reference draws from [0, 6) whatever K.");
@@ -222,6 +259,23 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         using var scope = NewDisposeScope();
         Tensor Row(Tensor clip) => cat(clip.unbind(0).ToArray(), 2);   // (3, H, T·W)
         return cat([Row(sampleReal), Row(sampleGenerated)], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rows of the first clip's frames 1..T−1 in [0, 1]: real, teacher-forced, generated with the inferred
+    /// actions, generated with random local actions, and the copy-first baseline (when the data has masks and shifts).</summary>
+    /// <returns>(3, rows·H, (T−1)·W)</returns>
+    static Tensor ForegroundStrip(Tensor real /* (T, 3, H, W) */, Tensor? masks /* (T, 1, H, W) */, Tensor? shifts /* (T, 2) */,
+        Tensor? teacher /* (T−1, 3, H, W) */, Tensor generated /* (T−1, 3, H, W) */, Tensor random /* (T−1, 3, H, W) */)
+    {
+        using var scope = NewDisposeScope();
+        var rows = new List<Tensor> { real[1..] };
+        if (teacher is not null) rows.Add(teacher);
+        rows.Add(generated);
+        rows.Add(random);
+        if (masks is not null && shifts is not null)
+            rows.Add(ForegroundFidelity.CopyFirst(real.unsqueeze(0), masks.to(real.device).unsqueeze(0), shifts.to(real.device).unsqueeze(0))[0]);
+        Tensor Row(Tensor clip) => cat(((clip.cpu() + 1) / 2).clamp(0, 1).unbind(0).ToArray(), 2); // (3, H, n·W)
+        return cat(rows.Select(Row).ToArray(), 1).MoveToOuterDisposeScope();
     }
 
     static float[] Floats(Tensor t) => t.detach().to(float32).cpu().flatten().data<float>().ToArray();

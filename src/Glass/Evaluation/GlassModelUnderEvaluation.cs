@@ -42,23 +42,28 @@ public sealed class GlassModelUnderEvaluation : IEvaluatedModel
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long b = observations.shape[0], t = observations.shape[1];
-        using var output = model.Forward(observations, (int)t - 1, gumbelTemperature, outputGenerated: generate && mode == GenerationMode.Reference);
+        // The reference's generated clip is the teacher-forced one: it is computed whenever frames are asked for.
+        using var output = model.Forward(observations, (int)t - 1, gumbelTemperature, outputGenerated: generate);
         var ids = output.LocalActionIds.reshape(b, t - 1).to(int64);
+        var teacher = generate ? output.GeneratedObservations.clone() : null;
         Tensor? generated = !generate ? null
-            : mode == GenerationMode.Reference ? output.GeneratedObservations.clone()
+            : mode == GenerationMode.Reference ? teacher
             : Replay(observations[.., 0], output.GlobalActions, ids, output.BackgroundShifts);
         return new ModelAnalysis(
             output.Masks.clone().MoveToOuterDisposeScope(),
             output.GlobalActions.clone().MoveToOuterDisposeScope(),
             output.BackgroundShifts.clone().MoveToOuterDisposeScope(),
             ids.MoveToOuterDisposeScope(),
-            generated?.MoveToOuterDisposeScope());
+            generated?.MoveToOuterDisposeScope(),
+            teacher?.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Frames 1..T−1 generated from the first frames with the given per-transition actions.</summary>
-    Tensor Replay(Tensor firstFrames /* (B, 3, H, W) */, Tensor foregroundShifts /* (B, T−1, 2) */, Tensor ids /* (B, T−1) */,
-        Tensor backgroundShifts /* (B, T−1, 2) */)
+    /// <summary>Frames 1..n generated from the first frames with the given per-transition actions.</summary>
+    /// <returns>(B, n, 3, H, W)</returns>
+    public Tensor Replay(Tensor firstFrames /* (B, 3, H, W) */, Tensor foregroundShifts /* (B, n, 2) */, Tensor ids /* (B, n) */,
+        Tensor backgroundShifts /* (B, n, 2) */)
     {
+        using var scope = NewDisposeScope();
         using var session = new GenerationSession(model, firstFrames);
         var frames = new List<Tensor>();
         for (long k = 0; k < ids.shape[1]; k++)
@@ -66,6 +71,6 @@ public sealed class GlassModelUnderEvaluation : IEvaluatedModel
             using var step = session.Step(foregroundShifts[.., k], ids[.., k], backgroundShifts[.., k]);
             frames.Add(step.Frames.clone());
         }
-        return stack(frames, 1);
+        return stack(frames, 1).MoveToOuterDisposeScope();
     }
 }

@@ -36,7 +36,18 @@ public class EvaluatorTests : IDisposable
             var ids = constantId is { } c ? full(observations.shape[0], observations.shape[1] - 1, c, dtype: int64)
                 : batch.LocalActions?.narrow(1, skip + 1, observations.shape[1] - 1) ?? zeros(observations.shape[0], observations.shape[1] - 1, dtype: int64);
             // perfect generation: the real frames 1..T−1
-            return new ModelAnalysis(masks.clone(), shifts, bg.clone(), ids.clone(), generate ? batch.Observations[.., 1..].clone() : null);
+            return new ModelAnalysis(masks.clone(), shifts, bg.clone(), ids.clone(), generate ? batch.Observations[.., 1..].clone() : null,
+                generate ? batch.Observations[.., 1..].clone() : null);
+        }
+
+        // Perfect when given the true local actions (or, without labels, any); random ids give mid grey from frame 2 on.
+        public Tensor Replay(Tensor firstFrames, Tensor foregroundShifts, Tensor ids, Tensor backgroundShifts)
+        {
+            var batch = Current!;
+            var frames = batch.Observations[.., 1..].clone();
+            if (batch.LocalActions is { } truth && constantId is null && !ids.eq(truth[.., 1..].to(int64)).all().item<bool>())
+                frames[.., 1..] = 0;
+            return frames;
         }
     }
 
@@ -108,5 +119,37 @@ public class EvaluatorTests : IDisposable
         Assert.Equal("the dataset records no character identity", report.Skipped["co_nmi_local"]);
         Assert.Null(report.Confusion);
         Assert.DoesNotContain(report.ShiftErrorsPx.Keys, k => !k.StartsWith("co"));
+    }
+
+    [Fact]
+    public void ForegroundFiguresSeparateTheModelFromTheBaselines()
+    {
+        var report = Evaluate(new OracleModel(numActions: 3), Data(), frames: 6);
+        var m = report.Metrics;
+        // The oracle renders the true frames: no error teacher-forced or generated.
+        Assert.Equal(0.0, m["fg_l1_teacher"]!.Value, 6);
+        Assert.Equal(0.0, m["fg_l1_generated"]!.Value, 6);
+        // The square moves exactly by the true whole-pixel shifts and keeps its colour: copying the first frame is exact.
+        Assert.Equal(0.0, m["fg_l1_copy_first"]!.Value, 5);
+        // The squares are (230, 200 − 20v, 60) in videos v = 0, 1, 2, each present in all 5 predicted frames of 2 clips.
+        static double L(double p) => p / 255 * 2 - 1;
+        double[][] colours = [.. Enumerable.Range(0, 3).Select(v => new[] { L(230), L(200 - 20 * v), L(60) })];
+        Assert.Equal(colours.Average(c => c.Average(Math.Abs)), m["fg_l1_blank"]!.Value, 6);
+        var mean = Enumerable.Range(0, 3).Select(ch => colours.Average(c => c[ch])).ToArray();
+        Assert.Equal(colours.Average(c => c.Select((x, ch) => Math.Abs(x - mean[ch])).Average()), m["fg_l1_mean_colour"]!.Value, 6);
+        // Random local actions turn frames 2.. grey: the inferred ones are much closer at frame 4.
+        Assert.True(m["delta_psnr"]!.Value > 20, $"delta_psnr = {m["delta_psnr"]}");
+        Assert.Equal(3, m["codes_used_eval"]!.Value);
+        Assert.NotNull(report.ForegroundStrip);
+        Assert.Equal(5 * 32, report.ForegroundStrip!.shape[1]); // real, teacher, generated, random, copy-first
+    }
+
+    [Fact]
+    public void ShortClipsSkipDeltaPsnrWithTheReason()
+    {
+        var report = Evaluate(new OracleModel(numActions: 3), Data(), frames: 4);
+        Assert.Null(report.Metrics["delta_psnr"]);
+        Assert.Contains("more than 4 frames", report.Skipped["delta_psnr"]);
+        Assert.NotNull(report.Metrics["fg_l1_teacher"]);
     }
 }

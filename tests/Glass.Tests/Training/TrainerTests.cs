@@ -91,6 +91,58 @@ public class TrainerTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void StagedTrainingChangesOneAnalysisAtATimeAndResumesExactly()
+    {
+        var root = TinySetup.Dataset();
+        var config = TinySetup.Config(root);
+        config.Model.ActionSeparator.StateDownsampling = 4;
+        config.Model.ActionSeparator.DynamicsNetwork.StateResolution = [TinySetup.Height / 4, TinySetup.Width / 4];
+        config.Model.ActionSeparator.DynamicsNetwork.Normalization = "per_step";
+        config.Training.Staged = true;
+        config.Training.PretrainingStepsGma = 2;
+        config.Training.MaxSteps = 4;
+        config.Training.BnRecalibrationBatches = 2;
+        config.Training.LossParams.LocalWeightBias = 0.5;
+        config.Validate();
+        static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+        static bool IsLocal(string name) => name.StartsWith("local_action_separator.");
+
+        random.manual_seed(config.Training.Seed); // as NewTrainer: the initial weights of both runs below
+        using var initialModel = new GlassModel(config.Model);
+        var initial = initialModel.state_dict();
+        var staged = TestPaths.NewTempDir("glass-run");
+        var gma = config.Clone();
+        gma.Training.MaxSteps = 2; // the global-motion stage alone
+        gma.Training.BnRecalibrationBatches = 0; // a finished run re-estimates the local statistics; the uninterrupted one does not at step 2
+        using (var t = NewTrainer(gma, staged)) t.Run(CancellationToken.None);
+        using (var b = GlassCheckpoint.Read(Path.Combine(staged, "checkpoints", "latest.glass")))
+        {
+            // Stage 1: local motion is never run, so its weights and statistics are the initial ones; global motion learned.
+            foreach (var (name, value) in initial)
+                if (IsLocal(name)) Assert.True(Same(value, b.ModelState[name]), $"{name} changed during the global-motion stage");
+            Assert.Contains(initial, p => !IsLocal(p.Key) && !Same(p.Value, b.ModelState[p.Key]));
+        }
+        var afterGma = GlassCheckpoint.Read(Path.Combine(staged, "checkpoints", "latest.glass"));
+        using (var t = NewTrainer(config, staged, resume: true)) t.Run(CancellationToken.None);
+        var straight = TestPaths.NewTempDir("glass-run");
+        using (var t = NewTrainer(config, straight)) t.Run(CancellationToken.None);
+        using var resumed = GlassCheckpoint.Read(Path.Combine(staged, "checkpoints", "latest.glass"));
+        using var uninterrupted = GlassCheckpoint.Read(Path.Combine(straight, "checkpoints", "latest.glass"));
+        using (afterGma)
+        {
+            // Stage 2: global motion frozen bit for bit (weights and BatchNorm statistics), local motion learned.
+            foreach (var (name, value) in afterGma.ModelState)
+                if (!IsLocal(name)) Assert.True(Same(value, resumed.ModelState[name]), $"{name} changed during the local-motion stage");
+            Assert.Contains(afterGma.ModelState, p => IsLocal(p.Key) && p.Key.EndsWith("weight") && !Same(p.Value, resumed.ModelState[p.Key]));
+        }
+        foreach (var (name, value) in uninterrupted.ModelState)
+        {
+            double diff = (value.to_type(float64) - resumed.ModelState[name].to_type(float64)).abs().max().item<double>();
+            Assert.True(diff <= 1e-6, $"{name} differs by {diff} between the resumed and the uninterrupted staged run");
+        }
+    }
+
+    [Fact]
     public void AnInterruptedCheckpointWriteLeavesThePreviousOneLoadable()
     {
         var config = TinySetup.Config(TinySetup.Dataset());
