@@ -8,12 +8,12 @@ namespace Glass.Tests.Model;
 public class PerStepStatisticsTests
 {
     /// <summary>3 steps of one recurrent block on fixed inputs whose scale grows with the step; each step's output.</summary>
-    static List<Tensor> Unroll(RecurrentBlock block, Tensor inputs /* (3, B, 4, 4, 4) */)
+    static List<Tensor> Unroll(RecurrentBlock block, Tensor inputs /* (T, B, 4, 4, 4) */)
     {
         using var noGrad = no_grad();
         var state = block.Lstm.InitialState(inputs.shape[1]);
         var outputs = new List<Tensor>();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < inputs.shape[0]; i++)
         {
             var (output, next) = block.Step([inputs[i]], state, i);
             outputs.Add(output);
@@ -62,5 +62,24 @@ public class PerStepStatisticsTests
         Assert.Equal(new long[] { RecurrentBlock.StatisticSteps, 8 }, withSteps.state_dict()["recurrent_layers_blocks.0.step_running_var"].shape);
         Assert.DoesNotContain(reference.state_dict().Keys, k => k.Contains("step_running"));
         Assert.Subset(names, reference.state_dict().Keys.ToHashSet());
+    }
+
+    [Fact]
+    public void StepsLaterThanTrainingUseTheLastTrainedStatistics()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var block = new RecurrentBlock(new Glass.Model.Layers.ConvLstm(4, 8, 4, 4), 8, perStepStatistics: true);
+        var inputs = randn([5, 16, 4, 4, 4]);
+        block.train();
+        Unroll(block, inputs[..3]); // statistics for steps 0..2 only
+        block.eval();
+        using var noGrad = no_grad();
+        var state = block.Lstm.InitialState(16);
+        for (int i = 0; i < 2; i++) state = block.Step([inputs[i]], state, i).State;
+        // Step 2 was trained; steps 3 and 4 were not and must normalise exactly as step 2 would.
+        var (atTwo, _) = block.Step([inputs[2]], state, 2);
+        var (atFour, _) = block.Step([inputs[2]], state, 4);
+        Assert.Equal(0f, (atTwo - atFour).abs().max().item<float>());
     }
 }

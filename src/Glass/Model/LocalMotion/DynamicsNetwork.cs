@@ -49,6 +49,23 @@ public sealed class RecurrentBlock : nn.Module
 
     public void EndCumulative() => cumulativeCounts = null;
 
+    /// <summary>The row of statistics evaluation uses for step <paramref name="i"/>: its own, or, for a step later than
+    /// any training clip reached (still exactly at the initial mean 0 and variance 1), the last step that was trained,
+    /// so clips longer than the training ones continue with the latest statistics instead of untrained ones.</summary>
+    int LastEstimatedRow(int i)
+    {
+        using var noGrad = torch.no_grad();
+        while (i > 0)
+        {
+            using var mean = step_running_mean![i];
+            using var variance = step_running_var![i];
+            using var untouched = mean.eq(0).all().logical_and(variance.eq(1).all());
+            if (!untouched.item<bool>()) break;
+            i--;
+        }
+        return i;
+    }
+
     /// <param name="step">time-step index of this transition (0 = first)</param>
     /// <returns>normalised output (N, C, h, w) and the new LSTM state</returns>
     public (Tensor Output, (Tensor Hidden, Tensor Cell) State) Step(IReadOnlyList<Tensor> inputs, (Tensor Hidden, Tensor Cell) state, int step)
@@ -56,6 +73,7 @@ public sealed class RecurrentBlock : nn.Module
         var next = lstm.Step(inputs, state);
         if (step_running_mean is null) return (norm.forward(next.Hidden), next);
         int i = Math.Min(step, StatisticSteps - 1);
+        if (!training) i = LastEstimatedRow(i);
         double momentum = norm.momentum ?? 0.1;
         if (cumulativeCounts is not null && training) momentum = 1.0 / ++cumulativeCounts[i];
         using var mean = step_running_mean[i];
