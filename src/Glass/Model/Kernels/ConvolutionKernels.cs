@@ -35,6 +35,9 @@ public sealed class ConvolutionKernels
     /// </summary>
     public Func<ConvolutionFormulation, ConvolutionShape, Tensor, Tensor>? Perturb { get; init; }
 
+    /// <summary>Raised after each self-check (outside the lock), e.g. to tell the user a fast kernel was found wrong.</summary>
+    public event Action<KernelCheck>? Checked;
+
     /// <summary>Makes <paramref name="kernels"/> current for the calling flow (a test) until disposed.</summary>
     public static IDisposable Use(ConvolutionKernels kernels)
     {
@@ -75,6 +78,7 @@ public sealed class ConvolutionKernels
         if (!SelfCheck || x.dtype != ScalarType.Float32) return KnownKernelFaults.SafeFormulation(shape);
         var c = ConvolutionCase.For(shape, x, torch.get_num_threads());
         if (byCase.TryGetValue(c, out var known)) return known.Chosen;
+        bool isNew = false;
         lock (gate)
         {
             if (!byCase.TryGetValue(c, out known))
@@ -82,8 +86,10 @@ public sealed class ConvolutionKernels
                 known = ConvolutionSelfCheck.Run(c, Compute);
                 checks.Add(known);
                 byCase[c] = known;
+                isNew = true;
             }
         }
+        if (isNew) Checked?.Invoke(known);
         return known.Chosen;
     }
 
