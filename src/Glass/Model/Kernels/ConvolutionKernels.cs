@@ -30,6 +30,13 @@ public sealed class ConvolutionKernels
     public bool SelfCheck { get; init; } = true;
 
     /// <summary>
+    /// Every CPU convolution uses this formulation (no rule, no self-check). The reference parity test uses
+    /// <see cref="ConvolutionFormulation.Unfolded"/>: GEMM arithmetic, whose float32 rounding is about half of
+    /// oneDNN's direct kernels' and like the reference's (docs/cpu-kernels.md, "Parity with the reference").
+    /// </summary>
+    public ConvolutionFormulation? Force { get; init; }
+
+    /// <summary>
     /// Test hook (fault injection): rewrites the result of a formulation, in the model's convolutions and in
     /// the self-check's probes alike, so a test can make a kernel "wrong" on a CPU where it is right.
     /// </summary>
@@ -69,7 +76,7 @@ public sealed class ConvolutionKernels
             weight = ChannelsLast.Of(weight);
             shape = shape with { ChannelsLast = true };
         }
-        return Compute(Choose(shape, x), x, weight, bias, shape);
+        return Compute(Force ?? Choose(shape, x), x, weight, bias, shape);
     }
 
     /// <summary>The formulation for a shape met with input <paramref name="x"/>: the rule's, or the self-check's.</summary>
