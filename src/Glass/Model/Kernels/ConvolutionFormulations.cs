@@ -33,7 +33,9 @@ public static class ConvolutionFormulations
         }
     }
 
-    static Tensor Padded(Tensor x, Tensor weight, Tensor? bias, ConvolutionShape shape, long[] stride, long[] padding)
+    /// <returns>(N, out, H', W')</returns>
+    static Tensor Padded(Tensor x /* (N, C, H, W) */, Tensor weight /* (out, C, kh, kw) */, Tensor? bias /* (out) */,
+        ConvolutionShape shape, long[] stride, long[] padding)
     {
         using var scope = NewDisposeScope();
         long outPad = RoundUp(shape.OutChannels, 32) - shape.OutChannels;
@@ -59,7 +61,8 @@ public static class ConvolutionFormulations
         return y.MoveToOuterDisposeScope();
     }
 
-    static Tensor Unfolded(Tensor x, Tensor weight, Tensor? bias, ConvolutionShape s)
+    /// <returns>(N, out, H', W')</returns>
+    static Tensor Unfolded(Tensor x /* (N, C, H, W) */, Tensor weight /* (out, C/groups, kh, kw) */, Tensor? bias /* (out) */, ConvolutionShape s)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], g = s.Groups, k = s.InChannels * s.KernelH * s.KernelW;
@@ -72,7 +75,7 @@ public static class ConvolutionFormulations
     }
 
     /// <summary>A dense copy in the layout the direct convolution would have produced.</summary>
-    static Tensor Layout(Tensor y, ConvolutionShape shape) => shape.ChannelsLast ? ChannelsLast.Of(y) : y.contiguous();
+    static Tensor Layout(Tensor y /* (N, out, H', W') */, ConvolutionShape shape) => shape.ChannelsLast ? ChannelsLast.Of(y) : y.contiguous();
 
     static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -25,7 +25,7 @@ public static class ChannelsLast
     /// is_channels_last_strides_2d): also true for channel slices of a channels-last tensor. A convolution
     /// runs channels-last when its input or its weight is.
     /// </summary>
-    public static bool Suggested(Tensor x)
+    public static bool Suggested(Tensor x /* (N, C, H, W); false for other ranks */)
     {
         if (x.dim() != 4) return false;
         var size = x.shape;
