@@ -80,7 +80,7 @@ public class GlassConfigErrorTests
 
     [Theory]
     [InlineData("model:\n  action_separator:\n    dynamics_network:\n      state_resolution: [12, 12]\n",
-        "configs/x.yaml: model.action_separator.dynamics_network.state_resolution: [12, 12] must be data.input_size / 8 as (height, width) = [12, 16]")]
+        "configs/x.yaml: model.action_separator.dynamics_network.state_resolution: [12, 12] must be data.input_size / 8 (model.action_separator.state_downsampling) as (height, width) = [12, 16]")]
     [InlineData("data:\n  input_size: [100, 96]\n", "data.input_size: [100, 96] must be positive multiples of 8")]
     [InlineData("training:\n  batching:\n    batch_size: 0\n", "training.batching.batch_size: is 0, must be > 0")]
     [InlineData("training:\n  gt_observations_start: 6\n", "training.gt_observations_start: is 6, must be < training.num_observations_start = 6")]
@@ -103,7 +103,7 @@ public class GlassConfigErrorTests
         c.Validate();
         c.Data.InputSize = [64, 48];
         var e = Assert.Throws<GlassException>(c.Validate);
-        Assert.Contains("state_resolution: [12, 16] must be data.input_size / 8 as (height, width) = [6, 8]", e.Message);
+        Assert.Contains("state_resolution: [12, 16] must be data.input_size / 8 (model.action_separator.state_downsampling) as (height, width) = [6, 8]", e.Message);
         c.Model.ActionSeparator.DynamicsNetwork.StateResolution = [6, 8];
         c.Validate();
     }
