@@ -43,7 +43,7 @@ public static class DemoCommand
     }
 
     /// <summary>The shipped checkpoint next to the program's repository (when run from another folder).</summary>
-    static string? FindShipped()
+    internal static string? FindShipped()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -5,11 +5,16 @@ namespace Glass.Runtime;
 /// <summary>Process-wide libtorch set-up: native shim, threads, device. Call before any torch use.</summary>
 public static class TorchRuntime
 {
-    /// <summary>Loads libtorch and applies the thread count (0 keeps libtorch's default).</summary>
+    static readonly Lazy<bool> NnpackOff = new(LibTorchNative.DisableNnpack);
+
+    /// <summary>Loads libtorch, switches NNPACK off (see <see cref="LibTorchNative.DisableNnpack"/>: no start-up
+    /// noise on CPUs NNPACK does not know) and applies the thread count (0 keeps libtorch's default).</summary>
     public static void Initialize(int threads = 0)
     {
         NativeLibraries.EnsureLoaded();
         if (threads > 0) torch.set_num_threads(threads);
+        else torch.get_num_threads(); // loads libtorch itself (TorchSharp's first call does)
+        _ = NnpackOff.Value;
     }
 
     /// <summary>Parses "cpu", "cuda", "cuda:1"; a clear error when CUDA is asked for but absent.</summary>

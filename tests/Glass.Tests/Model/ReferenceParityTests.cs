@@ -3,6 +3,7 @@ using System.Text;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
@@ -29,6 +30,9 @@ public class ReferenceParityTests
     static readonly (string Prefix, int GroundTruth)[] Passes = [("eval_teacher", 5), ("eval_autoregressive", 1)];
     const double Gumbel = 0.4;
     const double Tolerance = 1e-4;
+    /// <summary>How many times the reference's own float32 error (against float64) ours may differ from it
+    /// where that exceeds 1e-4; measured up to 2.9x (transformed foregrounds).</summary>
+    const double RoundingFactor = 4;
 
     static Hashtable Fixture() => PyTorchUnpickler.UnpickleStateDict(Path.Combine(TestPaths.ReferenceSeed1, "tensors.pt"));
 
@@ -57,13 +61,16 @@ public class ReferenceParityTests
 
     /// <summary>
     /// End to end: every output of both passes. Local action ids must be equal. The other tensors must agree
-    /// to 1e-4, or, where float32 rounding is amplified, to 8x the rounding error the reference itself
+    /// to 1e-4, or, where float32 rounding is amplified, to 4x the rounding error the reference itself
     /// carries: the same model evaluated in float64 gives the exact values, and the bound is
-    /// max(1e-4, 8 x |reference - exact|). Amplification: a background shifted by a predicted shift moves
-    /// sharp edges (6e-6 of shift error is 1e-3 at an edge), and the autoregressive loop re-encodes its own
-    /// renderings; there the reference is itself up to 1.8e-3 away from the exact values. The factor 8: the
-    /// direct convolutions of libtorch 2.10 (oneDNN) round 2-3x more than a GEMM (rms 8.2e-7 vs 2.5e-7 for a
-    /// 256-channel 3x3 convolution against float64), which is what the reference's errors indicate it used.
+    /// max(1e-4, 4 x |reference - exact|). Amplification: a layer shifted by a predicted shift moves sharp
+    /// edges (a shift error of d normalised units moves an edge by 64 d pixels at 128 wide, so the 6e-6 the
+    /// reference's own background shifts carry is 8e-4 at an edge of height 2), and the autoregressive loop
+    /// re-encodes its own renderings; there the reference is itself up to 1.8e-3 away from the exact values,
+    /// so no float32 implementation can be held to 1e-4 against it. The convolutions run as im2col + GEMM
+    /// (<see cref="ConvolutionFormulation.Unfolded"/>), the reference's arithmetic: oneDNN's direct kernels
+    /// round about twice as much (with them the bound would have to be 8x; docs/cpu-kernels.md), and
+    /// <see cref="Float64AgreementTests"/> checks those kernels against float64 network by network.
     /// <see cref="EveryStageMatchesOnTheReferenceInputs"/> shows that no stage adds more than 1e-4.
     /// The table of errors is printed (run with --logger "console;verbosity=detailed").
     /// </summary>
@@ -76,6 +83,7 @@ public class ReferenceParityTests
         var model = ReferenceModel();
         var exactModel = ReferenceModel();
         exactModel.to(float64);
+        using var gemm = ConvolutionKernels.Use(new ConvolutionKernels { Force = ConvolutionFormulation.Unfolded });
 
         var report = new StringBuilder("max abs error per tensor: ours vs reference | reference vs exact (float64) | ours vs exact\n");
         var failures = new List<string>();
@@ -98,7 +106,7 @@ public class ReferenceParityTests
                     continue;
                 }
                 double err = MaxErr(tensor, reference), refOwn = MaxErr(reference, x[name]), oursOwn = MaxErr(tensor, x[name]);
-                double bound = Math.Max(Tolerance, 8 * refOwn);
+                double bound = Math.Max(Tolerance, RoundingFactor * refOwn);
                 report.AppendLine($"  {name,-30} {err:E2} | {refOwn:E2} | {oursOwn:E2}{(err > Tolerance ? $"  (> 1e-4; bound {bound:E1})" : "")}");
                 if (!(err <= bound)) failures.Add($"{prefix}.{name}: {err:E2} > {bound:E2}");
             }

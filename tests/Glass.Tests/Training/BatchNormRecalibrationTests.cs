@@ -1,5 +1,6 @@
 using Glass.Data;
 using Glass.Model;
+using Glass.Model.Layers;
 using Glass.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -29,7 +30,7 @@ public class BatchNormRecalibrationTests
         Assert.Equal(0.1, bn.momentum);
         Assert.All(model.parameters().Zip(weightsBefore), p => Assert.True(p.First.equal(p.Second).all().item<bool>()));
         // Three identical batches: the cumulative mean is the batch mean of conv1's output per channel.
-        var conv1 = model.MaskingNetwork.modules().OfType<Conv2d>().First();
+        var conv1 = model.MaskingNetwork.modules().OfType<GuardedConv2d>().First();
         using var noGrad = no_grad();
         var features = conv1.forward(clip.reshape(-1, 3, TinySetup.Height, TinySetup.Width));
         var expected = features.mean(new long[] { 0, 2, 3 });

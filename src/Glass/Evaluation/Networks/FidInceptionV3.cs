@@ -1,4 +1,5 @@
 using Glass.IO;
+using Glass.Model.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -80,7 +81,7 @@ public sealed class FidInceptionV3 : nn.Module<Tensor, Tensor>
         public BasicConv2d(long inChannels, long outChannels, (long, long) kernel, long stride = 1, (long, long)? padding = null)
             : base("BasicConv2d")
         {
-            conv = nn.Conv2d(inChannels, outChannels, kernel, stride: (stride, stride), padding: padding ?? (0, 0), bias: false);
+            conv = new GuardedConv2d(inChannels, outChannels, kernel, (stride, stride), padding ?? (0, 0), bias: false);
             bn = nn.BatchNorm2d(outChannels, eps: 0.001);
             RegisterComponents();
         }

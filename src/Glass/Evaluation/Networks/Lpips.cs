@@ -1,4 +1,5 @@
 using Glass.IO;
+using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -130,11 +131,11 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
     static (ModuleList<nn.Module<Tensor, Tensor>>, int[], int[]) AlexNetFeatures() =>
     (
         new ModuleList<nn.Module<Tensor, Tensor>>(
-            nn.Conv2d(3, 64, 11, stride: 4, padding: 2), nn.ReLU(), nn.MaxPool2d(3, 2),
-            nn.Conv2d(64, 192, 5, padding: 2), nn.ReLU(), nn.MaxPool2d(3, 2),
-            nn.Conv2d(192, 384, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(384, 256, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(256, 256, 3, padding: 1), nn.ReLU()),
+            new GuardedConv2d(3, 64, 11, stride: 4, padding: 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+            new GuardedConv2d(64, 192, 5, padding: 2), nn.ReLU(), nn.MaxPool2d(3, 2),
+            new GuardedConv2d(192, 384, 3, padding: 1), nn.ReLU(),
+            new GuardedConv2d(384, 256, 3, padding: 1), nn.ReLU(),
+            new GuardedConv2d(256, 256, 3, padding: 1), nn.ReLU()),
         [64, 192, 384, 256, 256],
         [2, 5, 8, 10, 12]
     );
@@ -148,7 +149,7 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
             if (layers.Count > 0) layers.Add(nn.MaxPool2d(2, 2));
             for (int i = 0; i < block.Item2; i++)
             {
-                layers.Add(nn.Conv2d(inChannels, block.Item1, 3, padding: 1));
+                layers.Add(new GuardedConv2d(inChannels, block.Item1, 3, padding: 1));
                 layers.Add(nn.ReLU());
                 inChannels = block.Item1;
             }
@@ -164,7 +165,7 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
 
         public LinearLayer(long channels) : base("NetLinLayer")
         {
-            model = new ModuleList<nn.Module<Tensor, Tensor>>(nn.Dropout(), nn.Conv2d(channels, 1, 1, bias: false));
+            model = new ModuleList<nn.Module<Tensor, Tensor>>(nn.Dropout(), new GuardedConv2d(channels, 1, 1, bias: false));
             RegisterComponents();
         }
 

@@ -44,8 +44,10 @@ public sealed class InpaintingNetwork : nn.Module
     /// <summary>
     /// Inpaints backgrounds. <paramref name="enlargeMasks"/> grows the masks by one pixel (3x3 max-pool,
     /// stride 1) before patching, so the agent's soft border does not leak into the background. The
-    /// reference has this switch too but its result is never used (its max-pool output is discarded), so
-    /// the model's forward pass, which must match the reference, passes false.
+    /// reference has this switch too (its generated path asks for it) but its result is never used: the
+    /// max-pooled masks are assigned and then ignored (and, max_pool2d's stride defaulting to the kernel size 3,
+    /// they would not even have the frame's size). So the model's forward pass, which must match the
+    /// reference, passes false, and its generated path reuses the first inpainted background.
     /// </summary>
     public InpaintingResult Forward(Tensor observations /* (B, T, 3, H, W) */, Tensor masks /* (B, T, 1, H, W) */,
         bool combine = true, bool enlargeMasks = false)

@@ -14,14 +14,14 @@ namespace Glass.Model.GlobalMotion;
 /// </summary>
 public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1;
+    readonly GuardedConv2d conv1;
     readonly BatchNorm2d bn1;
     readonly Sequential residuals;
 
     public MaskingNetwork(int inChannels = 3, int stemChannels = 64, int hiddenChannels = 256, int numExtraBlocks = 9, int decoderChannels = 64)
         : base(nameof(MaskingNetwork))
     {
-        conv1 = nn.Conv2d(inChannels, stemChannels, 3, padding: 1, bias: true);
+        conv1 = new GuardedConv2d(inChannels, stemChannels, 3, padding: 1, bias: true);
         bn1 = nn.BatchNorm2d(stemChannels);
         var blocks = new List<nn.Module<Tensor, Tensor>>
         {
@@ -33,7 +33,7 @@ public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
         blocks.Add(new ResidualBlock(decoderChannels, decoderChannels));
         blocks.Add(new UpBlock(decoderChannels, decoderChannels));         // res
         blocks.Add(new ResidualBlock(decoderChannels, decoderChannels));
-        blocks.Add(nn.Conv2d(decoderChannels, 1, 3, padding: 1, bias: true));
+        blocks.Add(new GuardedConv2d(decoderChannels, 1, 3, padding: 1, bias: true));
         residuals = nn.Sequential(blocks);
         RegisterComponents();
     }

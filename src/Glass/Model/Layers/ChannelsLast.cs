@@ -20,6 +20,27 @@ public static class ChannelsLast
         return s[1] == 1 && s[3] == x.shape[1] && s[2] == x.shape[1] * x.shape[3];
     }
 
+    /// <summary>
+    /// Whether libtorch treats the tensor as channels-last (its suggest_memory_format, ported from c10's
+    /// is_channels_last_strides_2d): also true for channel slices of a channels-last tensor. A convolution
+    /// runs channels-last when its input or its weight is.
+    /// </summary>
+    public static bool Suggested(Tensor x /* (N, C, H, W); false for other ranks */)
+    {
+        if (x.dim() != 4) return false;
+        var size = x.shape;
+        var stride = x.stride();
+        if (stride[1] == 0) return false;
+        long min = 0;
+        foreach (int d in (ReadOnlySpan<int>)[1, 3, 2, 0])
+        {
+            if (size[d] == 0 || stride[d] < min) return false;
+            if (d == 0 && min == stride[1]) return false; // ambiguous (N111-like): libtorch defaults to NCHW
+            min = stride[d] * (size[d] > 1 ? size[d] : 1);
+        }
+        return true;
+    }
+
     /// <summary>Re-lays every 4-D parameter of the module in place (same Parameter objects, same values).</summary>
     public static void Apply(nn.Module module)
     {

@@ -1,7 +1,7 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Model.Layers;
 
@@ -43,7 +43,7 @@ public sealed class ConvLstmCell : nn.Module
         var x = ChannelwiseConcat.Apply(all, InChannels + OutChannels);
         var weight = torch.cat([input_gate.weight!, forget_gate.weight!, output_gate.weight!, cell_gate.weight!], 0);
         var bias = torch.cat([input_gate.bias!, forget_gate.bias!, output_gate.bias!, cell_gate.bias!], 0);
-        var gates = F.conv2d(x, weight, bias, padding: [1, 1]).chunk(4, 1);
+        var gates = ConvolutionKernels.Conv2d(x, weight, bias, padding: [1, 1]).chunk(4, 1);
         var i = gates[0].sigmoid();
         var f = gates[1].sigmoid();
         var o = gates[2].sigmoid();

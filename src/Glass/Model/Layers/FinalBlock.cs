@@ -7,11 +7,11 @@ namespace Glass.Model.Layers;
 /// <summary>conv k x k with bias -> tanh: features to an image in [-1, 1].</summary>
 public sealed class FinalBlock : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv;
+    readonly GuardedConv2d conv;
 
     public FinalBlock(int inChannels, int outChannels, int kernelSize = 3) : base(nameof(FinalBlock))
     {
-        conv = nn.Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2, bias: true);
+        conv = new GuardedConv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2, bias: true);
         RegisterComponents();
     }
 

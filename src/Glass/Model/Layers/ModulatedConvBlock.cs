@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public sealed class ModulatedConvBlock : nn.Module<Tensor, Tensor, Tensor>
         var wMod = wNorm.unsqueeze(0) * s.unsqueeze(1).unsqueeze(3).unsqueeze(4); // (N, O, I, 3, 3)
         var demod = (wMod.square().sum([2, 3, 4]) + 1e-8).rsqrt();               // (N, O)
         wMod = wMod * demod.unsqueeze(2).unsqueeze(3).unsqueeze(4);
-        var y = F.conv2d(x.reshape(1, n * InChannels, h, w), wMod.reshape(n * OutChannels, InChannels, 3, 3),
+        var y = ConvolutionKernels.Conv2d(x.reshape(1, n * InChannels, h, w), wMod.reshape(n * OutChannels, InChannels, 3, 3),
             padding: [1, 1], groups: n);
         y = y.reshape(n, OutChannels, h, w);
         if (downsampleFactor != 1) y = F.avg_pool2d(y, downsampleFactor);

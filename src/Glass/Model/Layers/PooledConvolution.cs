@@ -1,4 +1,5 @@
 using TorchSharp;
+using Glass.Model.Kernels;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -18,6 +19,6 @@ public static class PooledConvolution
     {
         using var scope = NewDisposeScope();
         var kernel = 0.25 * (F.pad(weight, [0, 1, 0, 1]) + F.pad(weight, [1, 0, 0, 1]) + F.pad(weight, [0, 1, 1, 0]) + F.pad(weight, [1, 0, 1, 0]));
-        return F.conv2d(x, kernel, strides: [2, 2], padding: [1, 1]).MoveToOuterDisposeScope();
+        return ConvolutionKernels.Conv2d(x, kernel, stride: [2, 2], padding: [1, 1]).MoveToOuterDisposeScope();
     }
 }

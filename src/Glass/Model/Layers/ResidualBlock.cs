@@ -12,25 +12,25 @@ namespace Glass.Model.Layers;
 /// </summary>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1;
+    readonly GuardedConv2d conv1;
     readonly BatchNorm2d bn1;
-    readonly Conv2d conv2;
+    readonly GuardedConv2d conv2;
     readonly BatchNorm2d bn2;
     readonly Sequential? downsample;
     // The same two modules as downsample.0 and downsample.2 (a tuple field is not registered again).
-    readonly (Conv2d Conv, BatchNorm2d Norm)? shortcut;
+    readonly (GuardedConv2d Conv, BatchNorm2d Norm)? shortcut;
     readonly int downsampleFactor;
 
     public ResidualBlock(int inChannels, int outChannels, int downsampleFactor = 1) : base(nameof(ResidualBlock))
     {
         this.downsampleFactor = downsampleFactor;
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
+        conv1 = new GuardedConv2d(inChannels, outChannels, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
+        conv2 = new GuardedConv2d(outChannels, outChannels, 3, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels);
         if (downsampleFactor != 1 || inChannels != outChannels)
         {
-            var conv = nn.Conv2d(inChannels, outChannels, 1, bias: false);
+            var conv = new GuardedConv2d(inChannels, outChannels, 1, bias: false);
             var norm = nn.BatchNorm2d(outChannels);
             downsample = nn.Sequential(conv, nn.AvgPool2d(downsampleFactor), norm);
             shortcut = (conv, norm);
@@ -46,7 +46,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         var y = downsampleFactor switch
         {
             1 => conv1.forward(x),
-            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.weight),
+            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.Weight),
             _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
         };
         y = F.leaky_relu(bn1.forward(y), 0.2, inplace: true);

@@ -8,7 +8,7 @@ namespace Glass.Model.Layers;
 /// <summary>conv3x3 (no bias) -> avg-pool(down) -> BatchNorm2d -> LeakyReLU(0.2), as the reference's SameBlock.</summary>
 public sealed class SameBlock : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1;
+    readonly GuardedConv2d conv1;
     readonly BatchNorm2d bn1;
     readonly int downsampleFactor;
 
@@ -20,7 +20,7 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
         InChannels = inChannels;
         OutChannels = outChannels;
         this.downsampleFactor = downsampleFactor;
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
+        conv1 = new GuardedConv2d(inChannels, outChannels, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels);
         RegisterComponents();
     }
@@ -32,7 +32,7 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
         var y = downsampleFactor switch
         {
             1 => conv1.forward(x),
-            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.weight),
+            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.Weight),
             _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
         };
         y = bn1.forward(y);

@@ -11,7 +11,7 @@ namespace Glass.Model.Layers;
 /// </summary>
 public sealed class UpBlock : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv;
+    readonly GuardedConv2d conv;
     readonly BatchNorm2d norm;
     readonly int scaleFactor;
     readonly bool lateUpscaling;
@@ -23,7 +23,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
         InChannels = inChannels;
         this.scaleFactor = scaleFactor;
         this.lateUpscaling = lateUpscaling;
-        conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
+        conv = new GuardedConv2d(inChannels, outChannels, 3, padding: 1, bias: false);
         norm = nn.BatchNorm2d(outChannels);
         RegisterComponents();
     }

@@ -31,7 +31,7 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
                 layers.Add((layers.Count.ToString(), nn.MaxPool2d(2, 2)));
                 continue;
             }
-            layers.Add((layers.Count.ToString(), nn.Conv2d(inChannels, c, 3, padding: 1)));
+            layers.Add((layers.Count.ToString(), new GuardedConv2d(inChannels, c, 3, padding: 1)));
             layers.Add((layers.Count.ToString(), nn.ReLU()));
             inChannels = c;
         }

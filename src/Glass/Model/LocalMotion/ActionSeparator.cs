@@ -40,7 +40,7 @@ public sealed class ActionSeparator : nn.Module
         DynamicsNetwork dynamics, RenderingNetwork rendering) : base(nameof(ActionSeparator))
     {
         representation_network = new SequenceConverter<RepresentationNetwork>(representation);
-        state_compressor = nn.Sequential(nn.Conv2d(representation.StateChannels, compressedStateSize, 1));
+        state_compressor = nn.Sequential(new GuardedConv2d(representation.StateChannels, compressedStateSize, 1));
         action_network = actions;
         dynamics_network = dynamics;
         rendering_network = new SequenceConverter<RenderingNetwork>(rendering);

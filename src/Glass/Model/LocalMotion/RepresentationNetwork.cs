@@ -13,7 +13,7 @@ namespace Glass.Model.LocalMotion;
 /// </summary>
 public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1;
+    readonly GuardedConv2d conv1;
     readonly BatchNorm2d bn1;
     readonly Sequential residuals;
 
@@ -28,7 +28,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
         StateChannels = outChannels;
         if (downsampling is not (4 or 8)) throw new ArgumentException($"downsampling must be 4 or 8, got {downsampling}");
         Downsampling = downsampling;
-        conv1 = nn.Conv2d(inChannels, b, 3, padding: 1, bias: false);
+        conv1 = new GuardedConv2d(inChannels, b, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(b);
         residuals = nn.Sequential(
             new ResidualBlock(b, b),               // res / 2
@@ -44,7 +44,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames /* (N, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.weight);
+        var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.Weight);
         x = F.leaky_relu(bn1.forward(x), 0.2, inplace: true);
         return residuals.forward(x).MoveToOuterDisposeScope();
     }

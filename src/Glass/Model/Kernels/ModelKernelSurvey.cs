@@ -1,0 +1,30 @@
+using Glass.Config;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glass.Model.Kernels;
+
+/// <summary>
+/// Runs the self-check on every convolution case a model of a configuration meets in one evaluation pass
+/// (random weights: the kernels depend on shapes, not values), without touching the process's choices.
+/// </summary>
+public static class ModelKernelSurvey
+{
+    /// <returns>one check per case, in the order the forward pass meets them</returns>
+    public static IReadOnlyList<KernelCheck> Run(ModelConfig config)
+    {
+        var kernels = new ConvolutionKernels();
+        using var use = ConvolutionKernels.Use(kernels);
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        // The random initialisation draws from the global generator; restoring it leaves training reproducible.
+        var state = torch.random.get_rng_state();
+        using var model = new GlassModel(config);
+        torch.random.set_rng_state(state);
+        model.eval();
+        var (width, height) = config.FrameSize();
+        var frames = torch.linspace(-1, 1, 2 * 3 * 3 * height * width).reshape(2, 3, 3, height, width);
+        using var output = model.Infer(frames, numGroundTruthObservations: 1, gumbelTemperature: 1.0);
+        return kernels.Checks;
+    }
+}

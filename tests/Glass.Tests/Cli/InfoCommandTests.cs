@@ -1,0 +1,22 @@
+using Xunit;
+
+namespace Glass.Tests.Cli;
+
+public class InfoCommandTests
+{
+    [Fact]
+    public void InfoPrintsTheCpuTheBuildAndTheSelfCheckOfAModelsConvolutions()
+    {
+        var config = Path.Combine(TestPaths.RepoRoot, "configs", "wsprites-cpu.yaml");
+        var result = CliProcess.Run("info", "--threads", "1", "--config", config);
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Matches(@"(?m)^CPU\s+\S", result.StdOut);
+        Assert.Matches(@"(?m)^ISA\s+avx2 (yes|no), avx512f (yes|no)", result.StdOut);
+        Assert.Matches(@"(?m)^libtorch\s+2\.10\.0 .*oneDNN v3\.", result.StdOut);
+        Assert.Matches(@"(?m)^NNPACK\s+off", result.StdOut);
+        Assert.Contains("convolution self-check at 1 thread(s)", result.StdOut);
+        // The CPU configuration's 64 -> 33 shortcut is fault 1's shape: padded by rule.
+        Assert.Matches(@"1x1 64->33 cl .*uses padded-channels \(rule\)", result.StdOut);
+        Assert.DoesNotContain("NNPACK!", result.StdErr);
+    }
+}
