@@ -8,30 +8,8 @@ namespace Glass.Model;
 /// reference's output dict. T = number of input frames; transitions are t -> t+1 (T-1 of them).
 /// Dispose releases every tensor.
 /// </summary>
-public sealed class GlassOutput : IDisposable
+public sealed class GlassOutput : GlobalMotionOutput
 {
-    /// <summary>(B, T, 3, H, W) the input frames in [-1, 1].</summary>
-    public required Tensor Observations { get; init; }
-    /// <summary>(B, T, 1, H, W) foreground masks m in [0, 1].</summary>
-    public required Tensor Masks { get; init; }
-    /// <summary>(B, T, 3, H, W) m * I.</summary>
-    public required Tensor Foregrounds { get; init; }
-    /// <summary>(B, T, 3, H, W) (1 - m) * I.</summary>
-    public required Tensor Backgrounds { get; init; }
-    /// <summary>(B, T, 3, H, W) frames with the masked pixels set to -1.1 (the inpainting input).</summary>
-    public required Tensor PatchedBackgrounds { get; init; }
-    /// <summary>(B, T, 3, H, W) inpainted backgrounds (known pixels kept).</summary>
-    public required Tensor InpaintedBackgrounds { get; init; }
-    /// <summary>(B, T-1, 3, H, W) inpainted background t shifted by the predicted background shift.</summary>
-    public required Tensor ShiftedBackgrounds { get; init; }
-    /// <summary>(B, T-1, 2) background shifts (dx, dy), normalised units.</summary>
-    public required Tensor BackgroundShifts { get; init; }
-    /// <summary>(B, T-1, 3, H, W) foreground t shifted by the global action.</summary>
-    public required Tensor TransformedForegrounds { get; init; }
-    /// <summary>(B, T-1, 1, H, W) mask t shifted by the global action.</summary>
-    public required Tensor TransformedMasks { get; init; }
-    /// <summary>(B, T-1, 2) global actions = foreground shifts (dx, dy), normalised units.</summary>
-    public required Tensor GlobalActions { get; init; }
     /// <summary>(B, T, S, h, w) local states phi of the foregrounds.</summary>
     public required Tensor LocalStates { get; init; }
     /// <summary>Rendered next foregrounds: [full (B, T-1, 3, H, W), half (B, T-1, 3, H/2, W/2), quarter (B, T-1, 3, H/4, W/4)].</summary>
@@ -48,30 +26,24 @@ public sealed class GlassOutput : IDisposable
     public Tensor? LocalActionProbabilities { get; init; }
     /// <summary>(B, T-1, D) the action head's output before quantization (Gumbel-softmax: the K logits).</summary>
     public required Tensor LocalActionEmbeddings { get; init; }
-    /// <summary>(B, T-1, 3, H, W) shifted mask * shifted foreground + (1 - shifted mask) * shifted background.</summary>
-    public required Tensor ReconstructedObservations { get; init; }
     /// <summary>(B, T-1, 3, H, W) with outputGenerated: rendered foregrounds over the first inpainted background
     /// shifted by the accumulated background shifts; otherwise the same tensor as ReconstructedObservations.</summary>
     public required Tensor GeneratedObservations { get; init; }
 
-    IEnumerable<Tensor> All()
+    protected override IEnumerable<Tensor> All()
     {
-        yield return Observations; yield return Masks; yield return Foregrounds; yield return Backgrounds;
-        yield return PatchedBackgrounds; yield return InpaintedBackgrounds; yield return ShiftedBackgrounds;
-        yield return BackgroundShifts; yield return TransformedForegrounds; yield return TransformedMasks;
-        yield return GlobalActions; yield return LocalStates;
+        foreach (var t in base.All()) yield return t;
+        yield return LocalStates;
         foreach (var f in ReconstructedForegrounds) yield return f;
         yield return ReconstructedMasks; yield return ReconstructedLocalStates; yield return LocalActionVqLoss;
         yield return LocalActionIds;
         if (LocalActionProbabilities is not null) yield return LocalActionProbabilities;
         yield return LocalActionEmbeddings;
-        yield return ReconstructedObservations; yield return GeneratedObservations;
+        yield return GeneratedObservations;
     }
 
-    IEnumerable<Tensor> Unique() => All().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
-
     /// <summary>Moves every tensor to the dispose scope enclosing the current one.</summary>
-    public GlassOutput MoveToOuterDisposeScope()
+    public new GlassOutput MoveToOuterDisposeScope()
     {
         foreach (var t in Unique()) t.MoveToOuterDisposeScope();
         return this;
@@ -82,10 +54,5 @@ public sealed class GlassOutput : IDisposable
     {
         foreach (var t in Unique()) t.DetachFromDisposeScope();
         return this;
-    }
-
-    public void Dispose()
-    {
-        foreach (var t in Unique()) t.Dispose();
     }
 }
