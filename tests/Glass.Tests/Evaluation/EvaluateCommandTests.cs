@@ -63,12 +63,14 @@ public class EvaluateCommandTests : IDisposable
         Assert.Contains("evaluate: ", result.StdErr);                 // the progress line
         Assert.Contains("6/6 clips", result.StdErr);                  // 3 videos × 2 windows of 4 frames
 
-        foreach (var file in new[] { "metrics.json", "report.md", "samples.png", "local_action_confusion.png", "shift_errors_fg.png", "shift_errors_bg.png" })
+        foreach (var file in new[] { "metrics.json", "report.md", "samples.png", "foregrounds.png", "local_action_confusion.png", "shift_errors_fg.png", "shift_errors_bg.png" })
             Assert.True(new FileInfo(Path.Combine(output, file)) is { Exists: true, Length: > 100 }, $"{file} missing");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         var metrics = json.RootElement;
         Assert.Equal(EvaluationReport.MetricKeys, metrics.EnumerateObject().Select(p => p.Name));
-        foreach (var key in EvaluationReport.MetricKeys.Except(["fid", "fvd"]))
+        // 4-frame clips: ΔPSNR compares frame 4, so it is skipped with its reason.
+        Assert.Equal(JsonValueKind.Null, metrics.GetProperty("delta_psnr").ValueKind);
+        foreach (var key in EvaluationReport.MetricKeys.Except(["fid", "fvd", "delta_psnr"]))
             Assert.True(metrics.GetProperty(key).ValueKind == JsonValueKind.Number, $"{key} is {metrics.GetProperty(key)}");
         Assert.InRange(metrics.GetProperty("mask_iou").GetDouble(), 0, 1);
         Assert.InRange(metrics.GetProperty("ssim").GetDouble(), -1, 1);
@@ -76,6 +78,7 @@ public class EvaluateCommandTests : IDisposable
         var md = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.Contains("`fid`: no Inception weights given (--inception FILE", md);
         Assert.Contains("`fvd`: no I3D weights given (--i3d FILE", md);
+        Assert.Contains("`delta_psnr`: needs clips of more than 4 frames", md);
         Assert.Contains("| clips | 6 |", md);
         Assert.Contains("AlexNet backbone", md);
     }
