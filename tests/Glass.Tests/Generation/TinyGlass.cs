@@ -34,8 +34,8 @@ static class TinyGlass
     {
         TorchRuntime.Initialize();
         var config = Config(numActions);
-        torch.manual_seed(seed);
         using var model = new GlassModel(config.Model);
+        Glass.Tests.Model.SeededWeights.Reset(model, seed);
         var path = Path.Combine(dir, "tiny.glass");
         GlassCheckpoint.Save(path, config, model);
         return path;

@@ -35,8 +35,9 @@ public static class ModelTestSupport
     /// <summary>Builds a model with a fixed seed.</summary>
     public static GlassModel Build(ModelConfig config, long seed = 7)
     {
-        torch.manual_seed(seed);
-        return new GlassModel(config);
+        var model = new GlassModel(config);
+        SeededWeights.Reset(model, seed);
+        return model;
     }
 
     public static string Shape(Tensor t) => $"({string.Join(", ", t.shape)})";

@@ -10,6 +10,8 @@ using static TorchSharp.torch;
 namespace Glass.Tests.Web;
 
 /// <summary>The real model behind the playground: a checkpoint played through GenerationSession.</summary>
+// The tiny model is calibrated with sampled actions from the process-wide generator: built while no other test draws.
+[Collection(nameof(GlobalTorchRandom))]
 public class GlassPlayableModelTests(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,8 @@ using Xunit.Abstractions;
 namespace Glass.Tests.Web;
 
 /// <summary>A bounded load check: concurrent sessions, then each replayed alone must give the same frames.</summary>
+// The tiny model is calibrated with sampled actions from the process-wide generator: built while no other test draws.
+[Collection(nameof(GlobalTorchRandom))]
 public class LoadCheckTests(ITestOutputHelper output)
 {
     [Fact]

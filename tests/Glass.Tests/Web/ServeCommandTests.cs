@@ -7,6 +7,8 @@ using Xunit;
 namespace Glass.Tests.Web;
 
 /// <summary>`glass serve` as a user runs it: a child process, its console lines, Ctrl-C.</summary>
+// The tiny model is calibrated with sampled actions from the process-wide generator: built while no other test draws.
+[Collection(nameof(GlobalTorchRandom))]
 public class ServeCommandTests
 {
     [Fact]
