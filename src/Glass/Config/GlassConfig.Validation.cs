@@ -69,8 +69,6 @@ public sealed partial class GlassConfig
         NonNegative("training.code_restart_every", t.CodeRestartEvery);
         NonNegative("training.bn_recalibration_batches", t.BnRecalibrationBatches);
         NonNegativeNumber("training.loss_params.local_weight_bias", t.LossParams.LocalWeightBias);
-        if (t.Staged && t.PretrainingStepsGma == 0)
-            Fail("training.staged", "needs training.pretraining_steps_gma > 0 (the length of the global-motion stage)");
         if (t.NumObservationsStart < 2) Fail("training.num_observations_start", "must be >= 2 (a transition needs two frames)");
         if (t.NumObservationsEnd < 2) Fail("training.num_observations_end", "must be >= 2 (a transition needs two frames)");
         NonNegative("training.num_observations_increase_start", t.NumObservationsIncreaseStart);

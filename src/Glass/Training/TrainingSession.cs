@@ -31,6 +31,11 @@ public static class TrainingSession
         else if (File.Exists(run.LatestCheckpoint))
             throw new GlassException($"{run.Path} already holds a run; pass --resume to continue it or choose another --run name");
 
+        // Staged with no global-motion stage trains local motion alone from the first step: on frozen global-motion
+        // networks that must come from somewhere.
+        if (config.Training.Staged && config.Training.PretrainingStepsGma == 0 && resumeFrom is null && initFrom is null)
+            throw new GlassException("training.staged with training.pretraining_steps_gma 0 trains local motion only, on frozen global-motion networks: pass --init with a trained checkpoint (or set pretraining_steps_gma > 0)");
+
         long startStep = 0;
         if (resumeFrom is not null)
         {

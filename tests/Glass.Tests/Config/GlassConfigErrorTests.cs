@@ -94,7 +94,6 @@ public class GlassConfigErrorTests
     [InlineData("runtime:\n  device: gpu\n", "runtime.device: 'gpu' is not a device")]
     [InlineData("model:\n  action_separator:\n    state_downsampling: 2\n", "model.action_separator.state_downsampling: is 2, must be 8 (the paper) or 4")]
     [InlineData("model:\n  action_separator:\n    dynamics_network:\n      normalization: layer\n", "model.action_separator.dynamics_network.normalization: 'layer' is not one of batch, per_step")]
-    [InlineData("training:\n  staged: true\n  pretraining_steps_gma: 0\n", "training.staged: needs training.pretraining_steps_gma > 0")]
     [InlineData("training:\n  loss_params:\n    local_weight_bias: -0.5\n", "training.loss_params.local_weight_bias: is -0.5, must be a finite number >= 0")]
     [InlineData("training:\n  perceptual:\n    mode: lpips\n", "training.perceptual.mode: 'lpips' is not one of vgg, random, off")]
     [InlineData("generation:\n  actions:\n    jump: [1, 2, 3]\n", "generation.actions.jump: must be [dx, dy]")]

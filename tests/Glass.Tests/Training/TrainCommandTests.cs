@@ -51,6 +51,40 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void LocalMotionOnlyFineTuningKeepsTheGlobalMotionOfItsInit()
+    {
+        var config = TinyConfigFile(out var runs);
+        var first = CliProcess.Run("train", "--config", config, "--run", "base", "--runs-dir", runs, "--steps", "1");
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var init = Path.Combine(runs, "base", "checkpoints", "latest.glass");
+
+        var localOnly = Path.Combine(Path.GetDirectoryName(config)!, "local-only.yaml");
+        File.WriteAllText(localOnly, File.ReadAllText(config)
+            .Replace("staged: false", "staged: true")
+            .Replace("pretraining_steps_gma: " + TinySetup.Config(TinySetup.Dataset()).Training.PretrainingStepsGma, "pretraining_steps_gma: 0"));
+        var parsed = Glass.Config.GlassConfig.Load(localOnly);
+        Assert.True(parsed.Training.Staged && parsed.Training.PretrainingStepsGma == 0, "the config edit did not apply");
+
+        // Without --init the frozen global-motion networks would be random: refused with the fix.
+        var noInit = CliProcess.Run("train", "--config", localOnly, "--run", "ft", "--runs-dir", runs, "--steps", "2");
+        Assert.Equal(1, noInit.ExitCode);
+        Assert.Contains("--init", noInit.StdErr);
+
+        var ft = CliProcess.Run("train", "--config", localOnly, "--run", "ft", "--runs-dir", runs, "--steps", "2", "--init", init);
+        Assert.True(ft.ExitCode == 0, ft.StdErr);
+        using var before = GlassCheckpoint.Read(init);
+        using var after = GlassCheckpoint.Read(Path.Combine(runs, "ft", "checkpoints", "latest.glass"));
+        int globalSame = 0, localChanged = 0;
+        foreach (var (name, value) in before.ModelState)
+        {
+            bool same = value.equal(after.ModelState[name]).all().item<bool>();
+            if (name.StartsWith("local_action_separator.")) { if (!same && value.is_floating_point()) localChanged++; }
+            else { Assert.True(same, $"{name} changed in a local-motion-only run"); globalSame++; }
+        }
+        Assert.True(globalSame > 0 && localChanged > 0, $"{globalSame} global tensors kept, {localChanged} local ones changed");
+    }
+
+    [Fact]
     public async Task CtrlCWritesACheckpointAndExitsCleanly()
     {
         var config = TinyConfigFile(out var runs);
