@@ -27,6 +27,21 @@ public class PerceptualNetworkTests
     }
 
     [Fact]
+    public void SmallImagesStopBeforeAnEmptyPool()
+    {
+        // The smallest renderer scale of a 64x48 model is 16x12: relu4_1 is 2x1, a fifth pool would be empty.
+        using var vgg = new Vgg19();
+        using var x = rand(2, 3, 12, 16) * 2 - 1;
+        var f = vgg.call(x);
+        Assert.Equal(4, f.Length);
+        Assert.Equal(new long[] { 2, 512, 1, 2 }, f[3].shape);
+        using var y = rand(2, 3, 12, 16) * 2 - 1;
+        using var net = PerceptualNetwork.Create("random", null, CPU)!;
+        using var loss = Losses.Perceptual(net, x.unsqueeze(0), y.unsqueeze(0));
+        Assert.True(loss.item<float>() > 0);
+    }
+
+    [Fact]
     public void LoadsATorchvisionStyleStateDict()
     {
         var dir = TestPaths.NewTempDir();

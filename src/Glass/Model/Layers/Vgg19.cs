@@ -41,7 +41,8 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
     }
 
     /// <param name="x">(N, 3, H, W) in [-1, 1]</param>
-    /// <returns>five tensors (N, C_i, H_i, W_i): relu1_1 ... relu5_1</returns>
+    /// <returns>five tensors (N, C_i, H_i, W_i): relu1_1 ... relu5_1; fewer for images too small to pool
+    /// down to relu5_1 (16x12, the smallest renderer scale at 64x48, ends at relu4_1)</returns>
     public override Tensor[] forward(Tensor x)
     {
         var outputs = new Tensor[SliceEnds.Length];
@@ -49,6 +50,8 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
         int index = 0;
         foreach (var layer in features.children())
         {
+            // A 2x2 pool of a map under 2 pixels high or wide is empty: the deeper slices do not exist.
+            if (layer is MaxPool2d && (x.shape[2] < 2 || x.shape[3] < 2)) return outputs[..slice];
             x = ((nn.Module<Tensor, Tensor>)layer).call(x);
             if (index == SliceEnds[slice])
             {
