@@ -67,6 +67,7 @@ public sealed partial class GlassConfig
         NonNegativeNumber("training.optimizer.weight_decay", t.Optimizer.WeightDecay);
         NonNegative("training.pretraining_steps_gma", t.PretrainingStepsGma);
         NonNegative("training.code_restart_every", t.CodeRestartEvery);
+        if (t.Perceptual.Slices is < 1 or > 5) Fail("training.perceptual.slices", $"must be 1..5 (relu1_1 ... relu5_1 of VGG-19), got {t.Perceptual.Slices}");
         NonNegative("training.bn_recalibration_batches", t.BnRecalibrationBatches);
         NonNegativeNumber("training.loss_params.local_weight_bias", t.LossParams.LocalWeightBias);
         if (t.NumObservationsStart < 2) Fail("training.num_observations_start", "must be >= 2 (a transition needs two frames)");

@@ -118,4 +118,7 @@ public sealed class PerceptualConfig
     public string Mode { get; set; } = "vgg";
     /// <summary>Path of the VGG-19 weights file a user supplies (they cannot be downloaded here).</summary>
     public string? VggWeights { get; set; }
+    /// <summary>How many VGG-19 feature slices the perceptual terms compare (relu1_1 ... relu5_1); 5 as the
+    /// reference. Fewer cost less: at 64x48, relu1_1..relu3_1 are about a third of the features' work.</summary>
+    public int Slices { get; set; } = 5;
 }

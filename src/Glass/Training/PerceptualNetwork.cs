@@ -29,7 +29,8 @@ public sealed class PerceptualNetwork : IDisposable
     /// <summary>Builds the network the config asks for, or null for mode "off".</summary>
     /// <param name="mode">"vgg", "random" or "off"</param>
     /// <param name="weightsPath">torchvision vgg19 `.pth` (mode "vgg")</param>
-    public static PerceptualNetwork? Create(string mode, string? weightsPath, Device device, long randomSeed = 0)
+    /// <param name="slices">feature slices compared, 1..5 (relu1_1 ... relu5_1)</param>
+    public static PerceptualNetwork? Create(string mode, string? weightsPath, Device device, long randomSeed = 0, int slices = 5)
     {
         switch (mode)
         {
@@ -40,7 +41,7 @@ public sealed class PerceptualNetwork : IDisposable
                 // A private generator (not the global one other threads use) keeps the features
                 // identical across runs and resumes; torchvision's VGG init: kaiming-normal (fan_out), zero bias.
                 using var generator = new torch.Generator((ulong)randomSeed);
-                var vgg = new Vgg19();
+                var vgg = new Vgg19(slices);
                 using (torch.no_grad())
                     foreach (var (name, p) in vgg.named_parameters())
                     {
@@ -56,7 +57,7 @@ public sealed class PerceptualNetwork : IDisposable
                         "the perceptual losses need VGG-19 weights: set training.perceptual.vgg_weights (or pass --vgg-weights) to torchvision's vgg19 state_dict (.pth), " +
                         "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)");
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
-                var vgg = new Vgg19();
+                var vgg = new Vgg19(slices);
                 vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
                 return new PerceptualNetwork(vgg, device, $"VGG-19 weights from {weightsPath}");
             }

@@ -56,7 +56,7 @@ public sealed class Trainer : IDisposable
                 }, lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay)
             : optim.Adam(_model.parameters(), lr: t.Optimizer.LearningRate, weight_decay: t.Optimizer.WeightDecay);
         _log = new TrainingLog(run.Path);
-        _perceptual = PerceptualNetwork.Create(t.Perceptual.Mode, t.Perceptual.VggWeights, device);
+        _perceptual = PerceptualNetwork.Create(t.Perceptual.Mode, t.Perceptual.VggWeights, device, slices: t.Perceptual.Slices);
         _log.Text(0, "perceptual", _perceptual?.Description ?? "perceptual terms off (training.perceptual.mode: off)");
         if (resumeFrom is not null)
         {

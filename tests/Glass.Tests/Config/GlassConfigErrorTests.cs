@@ -96,6 +96,7 @@ public class GlassConfigErrorTests
     [InlineData("model:\n  action_separator:\n    dynamics_network:\n      normalization: layer\n", "model.action_separator.dynamics_network.normalization: 'layer' is not one of batch, per_step")]
     [InlineData("training:\n  loss_params:\n    local_weight_bias: -0.5\n", "training.loss_params.local_weight_bias: is -0.5, must be a finite number >= 0")]
     [InlineData("training:\n  perceptual:\n    mode: lpips\n", "training.perceptual.mode: 'lpips' is not one of vgg, random, off")]
+    [InlineData("training:\n  perceptual:\n    slices: 6\n", "training.perceptual.slices: must be 1..5")]
     [InlineData("generation:\n  actions:\n    jump: [1, 2, 3]\n", "generation.actions.jump: must be [dx, dy]")]
     public void ValidationNamesTheKey(string yaml, string expected) => Assert.Contains(expected, Fails(yaml));
 

@@ -42,6 +42,23 @@ public class PerceptualNetworkTests
     }
 
     [Fact]
+    public void FewerSlicesBuildOnlyTheLayersTheyNeedAndAgreeWithTheFullNetwork()
+    {
+        var dir = TestPaths.NewTempDir();
+        var path = Path.Combine(dir, "vgg19.pth");
+        using var full = new Vgg19();
+        full.save_py(path);
+        using var three = PerceptualNetwork.Create("vgg", path, CPU, slices: 3)!;
+        using var x = rand(1, 3, 24, 32) * 2 - 1;
+        var expected = full.call(x);
+        var actual = three.Features(x);
+        Assert.Equal(3, actual.Length);
+        for (int i = 0; i < 3; i++) Assert.True(expected[i].allclose(actual[i], 1e-5, 1e-6), $"slice {i}");
+        using var small = new Vgg19(3);
+        Assert.Equal(10, small.parameters().Count()); // conv1_1, conv1_2, conv2_1, conv2_2, conv3_1: weight and bias each
+    }
+
+    [Fact]
     public void LoadsATorchvisionStyleStateDict()
     {
         var dir = TestPaths.NewTempDir();

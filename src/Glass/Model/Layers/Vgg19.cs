@@ -19,13 +19,19 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
     static readonly int[] SliceEnds = [1, 6, 11, 20, 29];
 
     readonly Sequential features;
+    readonly int slices;
 
-    public Vgg19() : base(nameof(Vgg19))
+    /// <param name="slices">how many of the five slices to compute (5 = up to relu5_1, as the reference);
+    /// fewer build and run only the layers those need</param>
+    public Vgg19(int slices = 5) : base(nameof(Vgg19))
     {
+        if (slices is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(slices), slices, "VGG-19 has 5 feature slices");
+        this.slices = slices;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         int inChannels = 3;
         foreach (var c in Layout)
         {
+            if (layers.Count > SliceEnds[slices - 1]) break;
             if (c == 0)
             {
                 layers.Add((layers.Count.ToString(), nn.MaxPool2d(2, 2)));
@@ -45,7 +51,7 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
     /// down to relu5_1 (16x12, the smallest renderer scale at 64x48, ends at relu4_1)</returns>
     public override Tensor[] forward(Tensor x)
     {
-        var outputs = new Tensor[SliceEnds.Length];
+        var outputs = new Tensor[slices];
         int slice = 0;
         int index = 0;
         foreach (var layer in features.children())
@@ -56,7 +62,7 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
             if (index == SliceEnds[slice])
             {
                 outputs[slice++] = x;
-                if (slice == SliceEnds.Length) break;
+                if (slice == slices) break;
             }
             index++;
         }
