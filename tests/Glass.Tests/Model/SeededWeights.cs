@@ -30,14 +30,19 @@ static class SeededWeights
             }
             // kaiming_uniform_(a = sqrt 5) as nn.Conv2d/Linear: weight and bias in ±1/sqrt(fan_in),
             // fan_in = size(1) * kernel area (nn.Bilinear: in1_features).
-            double Bound(Tensor weight) => 1.0 / Math.Sqrt(weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+            void Layer(Tensor weight, Tensor? bias, long? fanIn = null)
+            {
+                double bound = 1.0 / Math.Sqrt(fanIn ?? weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+                Uniform("weight", weight, bound);
+                Uniform("bias", bias, bound);
+            }
             switch (module)
             {
-                case GuardedConv2d c: { var b = Bound(c.Weight); Uniform("weight", c.Weight, b); Uniform("bias", c.Bias, b); break; }
-                case Conv2d c: { var b = Bound(c.weight!); Uniform("weight", c.weight, b); Uniform("bias", c.bias, b); break; }
-                case ConvTranspose2d c: { var b = Bound(c.weight!); Uniform("weight", c.weight, b); Uniform("bias", c.bias, b); break; }
-                case Linear l: { var b = Bound(l.weight!); Uniform("weight", l.weight, b); Uniform("bias", l.bias, b); break; }
-                case Bilinear l: { var b = 1.0 / Math.Sqrt(l.weight!.shape[1]); Uniform("weight", l.weight, b); Uniform("bias", l.bias, b); break; }
+                case GuardedConv2d c: Layer(c.Weight, c.Bias); break;
+                case Conv2d c: Layer(c.weight!, c.bias); break;
+                case ConvTranspose2d c: Layer(c.weight!, c.bias); break;
+                case Linear l: Layer(l.weight!, l.bias); break;
+                case Bilinear l: Layer(l.weight!, l.bias, fanIn: l.weight!.shape[1]); break;
                 case VectorQuantizer q: Uniform("embedding.weight", q.Codebook, 1.0 / q.NumCodes); break;
                 case ModulatedConvBlock m:
                     // torch.randn, as the layer's own constructor.
@@ -48,6 +53,7 @@ static class SeededWeights
         }
         // Anything else with parameters must start constant (normalisation layers, initial LSTM states); a new
         // kind of layer fails here instead of silently keeping weights from the shared generator.
+        using var scope = NewDisposeScope();
         foreach (var (name, p) in model.named_parameters())
         {
             if (drawn.Contains(name) || p.numel() <= 1) continue;

@@ -30,6 +30,7 @@ public class PerceptualNetworkTests
     public void SmallImagesStopBeforeAnEmptyPool()
     {
         // The smallest renderer scale of a 64x48 model is 16x12: relu4_1 is 2x1, a fifth pool would be empty.
+        using var scope = NewDisposeScope();
         using var vgg = new Vgg19();
         using var x = rand(2, 3, 12, 16) * 2 - 1;
         var f = vgg.call(x);
@@ -44,6 +45,7 @@ public class PerceptualNetworkTests
     [Fact]
     public void FewerSlicesBuildOnlyTheLayersTheyNeedAndAgreeWithTheFullNetwork()
     {
+        using var scope = NewDisposeScope();
         var dir = TestPaths.NewTempDir();
         var path = Path.Combine(dir, "vgg19.pth");
         using var full = new Vgg19();
