@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Glass.Config;
+using Glass.Checkpoints;
 using Glass.Data.WSprites;
-using Glass.IO;
 using Glass.Web;
 using Glass.Web.Play;
 
@@ -29,8 +28,7 @@ public static class ServeCommand
 
         command.SetGuardedAction((result, token) =>
         {
-            var path = result.GetValue(checkpoint)!;
-            if (!File.Exists(path)) throw new GlassException($"{path}: checkpoint not found (--checkpoint)");
+            var store = ModelStore.Open(result.GetValue(checkpoint)!, result.GetValue(configOption));
             var options = new PlaygroundOptions
             {
                 Host = result.GetValue(host)!,
@@ -39,11 +37,9 @@ public static class ServeCommand
                 MaxSessions = result.GetValue(maxSessions) is var m && m > 0 ? m : throw new GlassException($"--max-sessions {m}: must be at least 1"),
                 SessionIdleTimeout = TimeSpan.FromMinutes(result.GetValue(idle) is var i && i > 0 ? i : throw new GlassException($"--idle-minutes {i}: must be positive")),
             };
-            var configPath = result.GetValue(configOption);
-            var config = configPath is not null ? GlassConfig.Load(configPath) : GlassCheckpoint.ReadConfig(path);
-            var device = runtime.Apply(result, config);
-            Console.Error.WriteLine($"loading {path} ...");
-            var model = GlassPlayableModel.Load(path, device, configPath);
+            var device = runtime.Apply(result, store.Config);
+            Console.Error.WriteLine($"loading {store.CheckpointPath} ...");
+            var model = GlassPlayableModel.Load(store, device);
             List<IStartImageSource> sources;
             try
             {

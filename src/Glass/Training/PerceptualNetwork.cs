@@ -57,7 +57,7 @@ public sealed class PerceptualNetwork : IDisposable
                         "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)");
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
                 var vgg = new Vgg19();
-                vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
+                vgg.LoadWeights(Glass.Checkpoints.StateDictFile.Read(weightsPath), weightsPath);
                 return new PerceptualNetwork(vgg, device, $"VGG-19 weights from {weightsPath}");
             }
             default:

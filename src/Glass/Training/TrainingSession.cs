@@ -1,5 +1,6 @@
 using Glass.Config;
 using Glass.Data;
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;
@@ -51,7 +52,7 @@ public static class TrainingSession
         model.to(device);
         if (initFrom is not null && resumeFrom is null)
         {
-            TrainingCheckpoint.LoadWeights(initFrom, model, device);
+            ModelStore.LoadWeights(initFrom, model);
             output.WriteLine($"initialised weights from {initFrom}");
         }
         AtomicFile.Write(Path.Combine(run.Path, "config.yaml"), "config", s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToYaml())));
@@ -71,22 +72,14 @@ public static class TrainingSession
     /// resumed run sees the same batches as an uninterrupted one.</summary>
     public static ClipLoader OpenTrainingData(GlassConfig config, Schedules schedules, long startStep, Device device)
     {
-        var b = config.Training.Batching;
         int maxFrames = Math.Max(config.Training.NumObservationsStart, config.Training.NumObservationsEnd);
-        if (b.ObservationsCount < maxFrames)
-            throw new GlassException($"training.batching.observations_count: {b.ObservationsCount} is less than the {maxFrames} frames the curriculum asks for (num_observations_end)");
-        var options = new ClipLoaderOptions
+        if (config.Training.Batching.ObservationsCount < maxFrames)
+            throw new GlassException($"training.batching.observations_count: {config.Training.Batching.ObservationsCount} is less than the {maxFrames} frames the curriculum asks for (num_observations_end)");
+        return ClipLoader.FromConfig(config, "train", device, training: true, options =>
         {
-            BatchSize = b.BatchSize,
-            ObservationsCount = b.ObservationsCount,
-            SkipFrames = b.SkipFrames,
-            Seed = config.Training.Seed,
-            Workers = Math.Max(1, Math.Min(b.NumWorkers, Environment.ProcessorCount)),
-            Device = device,
-            StartBatch = startStep,
-            FramesSchedule = k => schedules.NumObservations(k),
-            LoadMasks = false,
-        };
-        return new ClipLoader(ClipLoader.DatasetFromConfig(config.Data, "train"), ClipLoader.TransformFromConfig(config.Data), options);
+            options.StartBatch = startStep;
+            options.FramesSchedule = k => schedules.NumObservations(k); // the curriculum, handed to the loader once
+            options.LoadMasks = false;
+        });
     }
 }

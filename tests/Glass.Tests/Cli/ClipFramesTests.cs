@@ -1,3 +1,4 @@
+using Glass.Data;
 using Glass.Config;
 using Glass.IO;
 using Glass.Runtime;

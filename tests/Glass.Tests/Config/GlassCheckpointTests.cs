@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using System.Collections;
 using System.IO.Compression;
 using System.Text.Json.Nodes;

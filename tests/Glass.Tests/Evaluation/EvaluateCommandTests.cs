@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using System.Text.Json;
 using Glass.Config;
 using Glass.Evaluation;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Evaluation;
 using Glass.Evaluation.Networks;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using System.Collections;
 using Glass.IO;
 using Glass.Model;

@@ -1,3 +1,4 @@
+using Glass.Training;
 using System.Text;
 using Glass.Config;
 using Glass.Model;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using System.Collections;
 using System.Text;
 using Glass.Config;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using System.Diagnostics;
 using Glass.IO;
 using Glass.Model;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,8 +66,7 @@ public sealed class InceptionI3d : nn.Module<Tensor, Tensor>
     public static InceptionI3d Load(string path, Device device)
     {
         var network = new InceptionI3d();
-        WeightLoading.LoadInto(network, StateDictFile.Read(path), path,
-            "the Kinetics-400 I3D of pytorch-i3d (rgb_imagenet.pt: Conv3d_1a_7x7.conv3d.weight, Mixed_3b..Mixed_5c, logits.conv3d.weight/bias with 400 classes)");
+        StateDictCopy.Published(path, "the Kinetics-400 I3D of pytorch-i3d (rgb_imagenet.pt: Conv3d_1a_7x7.conv3d.weight, Mixed_3b..Mixed_5c, logits.conv3d.weight/bias with 400 classes)").Into(network, StateDictFile.Read(path));
         network.to(device);
         return network;
     }

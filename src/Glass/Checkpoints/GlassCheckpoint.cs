@@ -6,12 +6,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glass.Config;
+using Glass.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Checkpoints;
 
 /// <summary>Which kind of file a checkpoint path holds.</summary>
 public enum CheckpointFormat

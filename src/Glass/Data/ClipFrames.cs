@@ -1,8 +1,8 @@
 using Glass.Config;
-using Glass.Data;
+using Glass.IO;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Data;
 
 /// <summary>One clip given as a folder of numbered frames, read the way the model expects it.</summary>
 public static class ClipFrames
