@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Glass.Web.Load;
+namespace Glass.Bench;
 
 /// <summary>How hard a load check pushes: sessions stepping concurrently for a bounded time.</summary>
 public sealed record LoadCheckOptions
