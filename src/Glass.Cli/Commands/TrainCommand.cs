@@ -49,7 +49,11 @@ public static class TrainCommand
             }
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
+            var outcome = TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
+            Console.WriteLine(outcome.Interrupted
+                ? $"interrupted at step {outcome.Step}; checkpoint written to {outcome.Checkpoint} (continue with --resume)"
+                : $"finished at step {outcome.Step}; checkpoint {outcome.Checkpoint}");
+            return 0;
         });
         return command;
     }

@@ -15,7 +15,7 @@ public static class ClipFrames
     /// </summary>
     public static Tensor Read(string folder, DataConfig data, Device device)
     {
-        if (File.Exists(folder)) throw new GlassException($"{folder}: is a file; --frames takes a folder of frames 00000.png, 00001.png, ...");
+        if (File.Exists(folder)) throw new GlassException($"{folder}: is a file; give a folder of frames 00000.png, 00001.png, ...") { Input = GlassInput.Frames };
         if (!Directory.Exists(folder)) throw new GlassException($"{folder}: frame folder not found");
         VideoFolder video;
         try

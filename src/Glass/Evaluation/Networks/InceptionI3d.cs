@@ -46,7 +46,7 @@ public sealed class InceptionI3d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor clips /* (N, 3, T, 224, 224) */)
     {
         if (clips.shape[2] < MinimumFrames)
-            throw new GlassException($"FVD: the I3D network needs clips of at least {MinimumFrames} frames, got {clips.shape[2]}; evaluate with --frames {MinimumFrames} or more");
+            throw new GlassException($"FVD: the I3D network needs clips of at least {MinimumFrames} frames, got {clips.shape[2]}; evaluate clips of {MinimumFrames} frames or more") { Input = GlassInput.Frames };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = Conv3d_1a_7x7.call(clips);
