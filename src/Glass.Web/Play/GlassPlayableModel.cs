@@ -1,6 +1,6 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Generation;
-using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using static TorchSharp.torch;

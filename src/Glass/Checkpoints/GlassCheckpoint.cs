@@ -41,6 +41,8 @@ public sealed partial class GlassCheckpoint : IDisposable
     /// <summary>Bumped when the layout changes in a way older readers cannot follow.</summary>
     public const int FormatVersion = 1;
 
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     const string MetaEntry = "glass.json";
     const string ConfigEntry = "config.yaml";
     const string ModelEntry = "model.pt";
@@ -246,7 +248,7 @@ public sealed partial class GlassCheckpoint : IDisposable
                 ["entries"] = entries,
             };
             // Written last: a reader that finds it knows every entry it lists was completed.
-            AddEntry(zip, null, MetaEntry, JsonSerializer.SerializeToUtf8Bytes(meta, new JsonSerializerOptions { WriteIndented = true }), CompressionLevel.Optimal);
+            AddEntry(zip, null, MetaEntry, JsonSerializer.SerializeToUtf8Bytes(meta, Indented), CompressionLevel.Optimal);
         });
     }
 

@@ -91,6 +91,7 @@ public sealed class ModelStore
         if (differences.Count == 0) return;
         var first = differences[0];
         throw new GlassException($"{configPath}: describes another model than checkpoint {checkpointPath} ({first} is {given.ValueText(first)} here, {stored.ValueText(first)} in the checkpoint" +
-            (differences.Count > 1 ? $", and {differences.Count - 1} more difference(s)" : "") + "); leave the config out to use the checkpoint's own") { Input = GlassInput.Config };
+            (differences.Count > 1 ? $", and {differences.Count - 1} more difference(s)" : "") + "); leave the config out to use the checkpoint's own")
+        { Input = GlassInput.Config };
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections;
-using TorchSharp;
 using Glass.IO;
+using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

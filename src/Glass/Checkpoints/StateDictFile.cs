@@ -1,10 +1,10 @@
 using System.Collections;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Glass.IO;
 using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
 using TorchSharp;
-using Glass.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using Glass.Config;
 using Glass.Checkpoints;
+using Glass.Config;
 using Glass.IO;
 using Glass.Model;
 using TorchSharp;

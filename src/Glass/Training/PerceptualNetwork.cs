@@ -54,7 +54,8 @@ public sealed class PerceptualNetwork : IDisposable
                 if (string.IsNullOrEmpty(weightsPath))
                     throw new GlassException(
                         "the perceptual losses need VGG-19 weights: set training.perceptual.vgg_weights to torchvision's vgg19 state_dict (.pth), " +
-                        "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)") { Input = GlassInput.VggWeights };
+                        "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)")
+                    { Input = GlassInput.VggWeights };
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
                 var vgg = new Vgg19();
                 vgg.LoadWeights(Glass.Checkpoints.StateDictFile.Read(weightsPath), weightsPath);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Glass.Config;
-using Glass.IO;
 using Glass.Data;
+using Glass.IO;
 using Glass.Model;
 using TorchSharp;
 using TorchSharp.Modules;

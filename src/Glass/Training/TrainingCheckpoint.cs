@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Glass.Config;
 using Glass.Checkpoints;
+using Glass.Config;
 using Glass.Model;
 using TorchSharp.Modules;
 

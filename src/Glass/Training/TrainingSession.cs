@@ -1,6 +1,6 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Data;
-using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;

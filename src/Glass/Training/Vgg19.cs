@@ -1,6 +1,6 @@
-using TorchSharp;
 using Glass.Checkpoints;
 using Glass.Model.Layers;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
-using Glass.Data;
-using Glass.Checkpoints;
 using System.Text.Json.Nodes;
+using Glass.Checkpoints;
 using Glass.Config;
+using Glass.Data;
 using Glass.Evaluation;
 using Glass.IO;
 using Glass.Runtime;

@@ -1,5 +1,5 @@
-using Glass.Checkpoints;
 using System.Text.Json;
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Evaluation;
 using Glass.Evaluation.Networks;

@@ -1,7 +1,7 @@
 using Glass.Checkpoints;
-using Glass.IO;
 using Glass.Evaluation;
 using Glass.Evaluation.Networks;
+using Glass.IO;
 using Glass.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;

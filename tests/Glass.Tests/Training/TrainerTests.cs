@@ -1,5 +1,5 @@
-using Glass.Checkpoints;
 using System.Diagnostics;
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;

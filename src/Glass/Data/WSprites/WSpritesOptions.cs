@@ -11,7 +11,7 @@ public sealed class WSpritesOptions
     public int Frames { get; set; } = 90;
     public long Seed { get; set; } = 1;
     /// <summary>Parallel videos (0 = all cores).</summary>
-    public int Threads { get; set; } = 0;
+    public int Threads { get; set; }
     /// <summary>Fractions of identities in train and val (the rest is test); the reference's 0.8 / 0.1.</summary>
     public double TrainFraction { get; set; } = 0.8;
     public double ValFraction { get; set; } = 0.1;
