@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Glass.Checkpoints;
-using Glass.Data.WSprites;
 using Glass.Web;
-using Glass.Web.Play;
 
 namespace Glass.Cli.Commands;
 
@@ -39,41 +37,13 @@ public static class ServeCommand
             };
             var device = runtime.Apply(result, store.Config);
             Console.Error.WriteLine($"loading {store.CheckpointPath} ...");
-            var model = GlassPlayableModel.Load(store, device);
-            List<IStartImageSource> sources;
-            try
-            {
-                ICharacterLibrary library = result.GetValue(sprites) is { } dir ? new LpcCharacterLibrary(dir) : new BuiltinCharacterLibrary();
-                sources = [new CharacterStartSource(library, result.GetValue(characters), model.Width, model.Height)];
-                if (result.GetValue(data) is { } root) sources.Add(new DatasetStartSource(root, model.Config.Data));
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            PlaygroundServer server;
-            try
-            {
-                server = PlaygroundServer.StartAsync(new Playground(model, options, sources), token).GetAwaiter().GetResult();
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            try
+            var starts = new StartImageChoice(result.GetValue(sprites), result.GetValue(characters), result.GetValue(data));
+            PlaygroundHost.Run(store, device, options, starts, (server, model) =>
             {
                 Console.WriteLine($"Glass playground: {server.Address} ({model.Description}); Ctrl-C stops it");
                 if (!server.IsLoopback)
                     Console.Error.WriteLine($"warning: listening on {options.Host}, reachable from other machines; the playground has no authentication (use --host 127.0.0.1 to keep it local)");
-                server.WaitAsync(token).GetAwaiter().GetResult();
-            }
-            finally
-            {
-                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                model.Dispose();
-            }
+            }, token);
             return 0;
         });
         return command;
