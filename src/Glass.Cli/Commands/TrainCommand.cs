@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Glass.Config;
-using Glass.Runtime;
 using Glass.Training;
 
 namespace Glass.Cli.Commands;
@@ -37,18 +35,7 @@ public static class TrainCommand
             runtime.Apply(r, cfg);
             cfg.Validate();
             var runDir = Path.Combine(r.GetValue(runs)!, r.GetValue(run)!);
-            // Ctrl-C / SIGTERM: finish the current step, write a checkpoint, exit 0. We handle the
-            // signals ourselves so a synchronous training loop is never killed mid-write.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                if (!stop.IsCancellationRequested) Console.Error.WriteLine("\nstopping after this step and writing a checkpoint (press Ctrl-C again to abort)...");
-                else Environment.Exit(130);
-                stop.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var stop = new GracefulStop("stopping after this step and writing a checkpoint", cancel);
             var outcome = TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
             Console.WriteLine(outcome.Interrupted
                 ? $"interrupted at step {outcome.Step}; checkpoint written to {outcome.Checkpoint} (continue with --resume)"
