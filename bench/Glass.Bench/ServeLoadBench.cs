@@ -5,7 +5,6 @@ using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;
 using Glass.Web;
-using Glass.Web.Load;
 using Glass.Web.Play;
 using TorchSharp;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Glass.Config;
+using Glass.Checkpoints;
 using Glass.Generation;
 using Glass.IO;
 
@@ -20,7 +20,7 @@ public sealed class AnimatorOptions
     }
 
     public Option<string> Checkpoint { get; }
-    public Option<string?> Config { get; } = new("--config") { Description = "The YAML a PyTorch (reference) checkpoint was trained with; not needed for .glass checkpoints" };
+    public Option<string?> Config { get; } = new("--config") { Description = "YAML config: required for a PyTorch (reference) checkpoint; beside a .glass one it must describe the same model and replaces the stored config" };
     public RuntimeOptions Runtime { get; } = new();
     public Option<int> Scale { get; } = new("--scale") { Description = "Enlarge frames N times (nearest neighbour) in the outputs", DefaultValueFactory = _ => 1 };
     public Option<double> Fps { get; } = new("--fps") { Description = "Playback rate of GIF/MP4 outputs", DefaultValueFactory = _ => 10.0 };
@@ -40,22 +40,16 @@ public sealed class AnimatorOptions
     public AnimationOptions Output(ParseResult result) =>
         new(result.GetValue(Fps), result.GetValue(Scale), result.GetValue(Force));
 
-    /// <summary>Reads the checkpoint's config, applies --device/--threads and loads the model.</summary>
+    /// <summary>Opens the checkpoint (one config policy: <see cref="ModelStore"/>), applies --device/--threads and loads the model.</summary>
     public Animator Load(ParseResult result, string? checkpoint = null)
     {
-        var path = checkpoint ?? result.GetValue(Checkpoint)!;
-        if (!File.Exists(path))
-            throw new GlassException($"{path}: checkpoint not found; train one with `glass train` or pass --checkpoint FILE");
-        var configPath = result.GetValue(Config);
-        var config = GlassCheckpoint.Detect(path) == CheckpointFormat.Glass ? GlassCheckpoint.ReadConfig(path)
-            : GlassConfig.Load(configPath ?? throw new GlassException($"{path}: is a PyTorch checkpoint, which carries no configuration; give the YAML it was trained with (--config)"));
+        var store = ModelStore.Open(checkpoint ?? result.GetValue(Checkpoint)!, result.GetValue(Config));
         // One libtorch thread unless --threads says otherwise (the config's runtime.threads is the training
         // run's choice): a generation step is many small operations, where a second thread gains little on an
         // idle machine (1.4x at batch 1) and costs 5x when the cores are busy (the demo took 7 s with one
         // thread, 39 s with two, on a loaded machine).
-        if (result.GetValue(Runtime.Threads) is null) config.Runtime.Threads = 1;
-        var device = Runtime.Apply(result, config);
-        return Animator.Load(path, device, configPath);
+        if (result.GetValue(Runtime.Threads) is null) store.Config.Runtime.Threads = 1;
+        return Animator.Load(store, Runtime.Apply(result, store.Config));
     }
 
     /// <summary>A progress callback drawing one updating line on stderr.</summary>

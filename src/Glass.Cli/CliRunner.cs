@@ -27,6 +27,7 @@ public static class CliRunner
     /// <summary>The one-line message for errors a user can fix; null for bugs (which keep their trace).</summary>
     public static string? UserMessage(Exception e) => e switch
     {
+        GlassException { Input: { } input } g => $"{Option(input)}: {g.Message}",
         GlassException g => g.Message,
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException d => d.Message,
@@ -35,5 +36,32 @@ public static class CliRunner
         OperationCanceledException => "cancelled",
         AggregateException { InnerExceptions.Count: 1 } a => UserMessage(a.InnerExceptions[0]),
         _ => null,
+    };
+
+    /// <summary>The option that gives an input the library names in an error (the library never names flags).</summary>
+    public static string Option(GlassInput input) => input switch
+    {
+        GlassInput.Checkpoint => "--checkpoint",
+        GlassInput.Config => "--config",
+        GlassInput.Frames => "--frames",
+        GlassInput.BatchSize => "--batch-size",
+        GlassInput.MaxClips => "--max-clips",
+        GlassInput.LpipsWeights => "--lpips",
+        GlassInput.Device => "--device",
+        GlassInput.Threads => "--threads",
+        GlassInput.Data => "--data",
+        GlassInput.Output => "--out",
+        GlassInput.Resume => "--resume",
+        GlassInput.Init => "--init",
+        GlassInput.VggWeights => "--vgg-weights",
+        GlassInput.Sprites => "--sprites",
+        GlassInput.Background => "--background",
+        GlassInput.Videos => "--videos",
+        GlassInput.Size => "--size",
+        GlassInput.Fps => "--fps",
+        GlassInput.Split => "--split",
+        GlassInput.Identities => "--identities",
+        GlassInput.VideosPerIdentity => "--videos-per-identity",
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "no option for this input"),
     };
 }

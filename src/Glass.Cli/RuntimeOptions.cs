@@ -28,7 +28,7 @@ public sealed class RuntimeOptions
             if (threads < 0) throw new GlassException($"--threads: {threads} must be >= 0 (0 = libtorch's default)");
             config.Runtime.Threads = threads;
         }
-        if (!System.Text.RegularExpressions.Regex.IsMatch(config.Runtime.Device, @"^(cpu|cuda(:\d+)?)$"))
+        if (!RuntimeConfig.IsDeviceName(config.Runtime.Device))
             throw new GlassException($"device '{config.Runtime.Device}' is not a device; use cpu, cuda or cuda:N");
         TorchRuntime.Initialize(config.Runtime.Threads);
         return TorchRuntime.ParseDevice(config.Runtime.Device);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Glass.Config;
+using Glass.Checkpoints;
+using Glass.Data;
 using Glass.Evaluation;
-using Glass.IO;
 
 namespace Glass.Cli.Commands;
 
@@ -12,7 +12,7 @@ public static class AnalyzeCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "YAML config (required for PyTorch checkpoints; optional for Glass checkpoints, which carry theirs)" };
+        var config = new Option<string?>("--config") { Description = "YAML config: required for a PyTorch checkpoint; beside a Glass checkpoint (which carries its own) it must describe the same model" };
         var checkpoint = new Option<string>("--checkpoint") { Description = "Glass checkpoint or reference PyTorch checkpoint (torch.save zip)", Required = true };
         var frames = new Option<string>("--frames") { Description = "Folder of frames 00000.png, 00001.png, ... (cropped and resized as the config's data section says)", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (replaced): analysis.json, masks/, backgrounds/, reconstructions/", Required = true };
@@ -26,27 +26,19 @@ public static class AnalyzeCommand
         runtime.AddTo(command);
         command.SetGuardedAction((result, _) =>
         {
-            var configPath = result.GetValue(config);
-            var checkpointPath = result.GetValue(checkpoint)!;
             var clock = Stopwatch.StartNew();
-
-            // The runtime options need a config; read it before building the model on the chosen device.
-            var settings = configPath is not null ? GlassConfig.Load(configPath) : GlassCheckpoint.ReadConfig(checkpointPath);
-            var device = runtime.Apply(result, settings);
+            var store = ModelStore.Open(result.GetValue(checkpoint)!, result.GetValue(config));
+            var device = runtime.Apply(result, store.Config);
             var framesDir = result.GetValue(frames)!;
             var outDir = result.GetValue(output)!;
             CheckOutputFolder(outDir, framesDir);
             // Frames first: a bad folder is reported before the (slow) model load.
-            using var clip = ClipFrames.Read(framesDir, settings.Data, device);
-            var (loaded, model) = GlassCheckpoint.LoadModel(checkpointPath, device, configPath);
-            loaded.Runtime = settings.Runtime;
-            using (model)
-            {
-                Console.Error.WriteLine($"analyzing {clip.shape[1]} frames of {clip.shape[4]}x{clip.shape[3]} on {device}...");
-                using var analysis = ClipAnalysis.Run(model, loaded, clip);
-                analysis.Write(outDir);
-                Console.WriteLine($"{outDir}: analysis.json, masks/, backgrounds/, reconstructions/ for {analysis.Frames} frames ({clock.Elapsed.TotalSeconds:F1} s)");
-            }
+            using var clip = ClipFrames.Read(framesDir, store.Config.Data, device);
+            using var model = store.Load(device);
+            Console.Error.WriteLine($"analyzing {clip.shape[1]} frames of {clip.shape[4]}x{clip.shape[3]} on {device}...");
+            using var analysis = ClipAnalysis.Run(model, store.Config, clip);
+            analysis.Write(outDir);
+            Console.WriteLine($"{outDir}: analysis.json, masks/, backgrounds/, reconstructions/ for {analysis.Frames} frames ({clock.Elapsed.TotalSeconds:F1} s)");
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Runtime;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model.Kernels;
@@ -60,14 +61,16 @@ public static class InfoCommand
             foreach (var path in paths)
             {
                 var config = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-                    ? GlassConfig.Load(path) : GlassCheckpoint.ReadConfig(path);
+                    ? GlassConfig.Load(path) : ModelStore.Open(path).Config;
                 yield return ($"{path} ({config.Name})", config.Model);
             }
             yield break;
         }
         yield return ("paper configuration (configs/wsprites.yaml)", new ModelConfig());
         var shipped = File.Exists(DemoCommand.DefaultCheckpoint) ? DemoCommand.DefaultCheckpoint : DemoCommand.FindShipped();
-        if (shipped is not null) yield return ($"{shipped} ({GlassCheckpoint.ReadConfig(shipped).Name})", GlassCheckpoint.ReadConfig(shipped).Model);
+        if (shipped is null) yield break;
+        var stored = ModelStore.Open(shipped).Config;
+        yield return ($"{shipped} ({stored.Name})", stored.Model);
     }
 
     static void PrintChecks(string label, IReadOnlyList<KernelCheck> checks, bool all)

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Glass.Config;
-using Glass.Data.WSprites;
-using Glass.IO;
+using Glass.Checkpoints;
 using Glass.Web;
-using Glass.Web.Play;
 
 namespace Glass.Cli.Commands;
 
@@ -29,8 +26,7 @@ public static class ServeCommand
 
         command.SetGuardedAction((result, token) =>
         {
-            var path = result.GetValue(checkpoint)!;
-            if (!File.Exists(path)) throw new GlassException($"{path}: checkpoint not found (--checkpoint)");
+            var store = ModelStore.Open(result.GetValue(checkpoint)!, result.GetValue(configOption));
             var options = new PlaygroundOptions
             {
                 Host = result.GetValue(host)!,
@@ -39,45 +35,15 @@ public static class ServeCommand
                 MaxSessions = result.GetValue(maxSessions) is var m && m > 0 ? m : throw new GlassException($"--max-sessions {m}: must be at least 1"),
                 SessionIdleTimeout = TimeSpan.FromMinutes(result.GetValue(idle) is var i && i > 0 ? i : throw new GlassException($"--idle-minutes {i}: must be positive")),
             };
-            var configPath = result.GetValue(configOption);
-            var config = configPath is not null ? GlassConfig.Load(configPath) : GlassCheckpoint.ReadConfig(path);
-            var device = runtime.Apply(result, config);
-            Console.Error.WriteLine($"loading {path} ...");
-            var model = GlassPlayableModel.Load(path, device, configPath);
-            List<IStartImageSource> sources;
-            try
-            {
-                ICharacterLibrary library = result.GetValue(sprites) is { } dir ? new LpcCharacterLibrary(dir) : new BuiltinCharacterLibrary();
-                sources = [new CharacterStartSource(library, result.GetValue(characters), model.Width, model.Height)];
-                if (result.GetValue(data) is { } root) sources.Add(new DatasetStartSource(root, model.Config.Data));
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            PlaygroundServer server;
-            try
-            {
-                server = PlaygroundServer.StartAsync(new Playground(model, options, sources), token).GetAwaiter().GetResult();
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            try
+            var device = runtime.Apply(result, store.Config);
+            Console.Error.WriteLine($"loading {store.CheckpointPath} ...");
+            var starts = new StartImageChoice(result.GetValue(sprites), result.GetValue(characters), result.GetValue(data));
+            PlaygroundHost.Run(store, device, options, starts, (server, model) =>
             {
                 Console.WriteLine($"Glass playground: {server.Address} ({model.Description}); Ctrl-C stops it");
                 if (!server.IsLoopback)
                     Console.Error.WriteLine($"warning: listening on {options.Host}, reachable from other machines; the playground has no authentication (use --host 127.0.0.1 to keep it local)");
-                server.WaitAsync(token).GetAwaiter().GetResult();
-            }
-            finally
-            {
-                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                model.Dispose();
-            }
+            }, token);
             return 0;
         });
         return command;

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Glass.Config;
-using Glass.Runtime;
 using Glass.Training;
 
 namespace Glass.Cli.Commands;
@@ -16,8 +14,6 @@ public static class TrainCommand
         var steps = new Option<long?>("--steps") { Description = "total steps to train (overrides training.max_steps)" };
         var resume = new Option<bool>("--resume") { Description = "continue from runs/NAME/checkpoints/latest.glass" };
         var seed = new Option<int?>("--seed") { Description = "random seed (overrides training.seed)" };
-        var device = new Option<string?>("--device") { Description = "cpu or cuda[:N] (overrides runtime.device)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (overrides runtime.threads)" };
         var data = new Option<string?>("--data") { Description = "dataset folder (overrides data.data_root)" };
         var vgg = new Option<string?>("--vgg-weights") { Description = "torchvision vgg19 state_dict for the perceptual losses" };
         var init = new Option<string?>("--init") { Description = "start from these weights (ours or a reference .pth): fine-tuning" };
@@ -25,32 +21,26 @@ public static class TrainCommand
 
         var command = new Command("train", "Train GLASS: every loss and schedule of the paper, resumable, with logs and checkpoints under runs/NAME/.")
         {
-            config, run, steps, resume, seed, device, threads, data, vgg, init, runs,
+            config, run, steps, resume, seed, data, vgg, init, runs,
         };
+        var runtime = new RuntimeOptions();
+        runtime.AddTo(command);
         command.SetGuardedAction((r, cancel) =>
         {
             var cfg = GlassConfig.Load(r.GetValue(config)!);
             if (r.GetValue(steps) is { } s) cfg.Training.MaxSteps = s;
             if (r.GetValue(seed) is { } sd) cfg.Training.Seed = sd;
-            if (r.GetValue(device) is { } d) cfg.Runtime.Device = d;
-            if (r.GetValue(threads) is { } t) cfg.Runtime.Threads = t;
             if (r.GetValue(data) is { } dr) cfg.Data.DataRoot = dr;
             if (r.GetValue(vgg) is { } v) { cfg.Training.Perceptual.VggWeights = v; cfg.Training.Perceptual.Mode = "vgg"; }
+            runtime.Apply(r, cfg);
             cfg.Validate();
             var runDir = Path.Combine(r.GetValue(runs)!, r.GetValue(run)!);
-            // Ctrl-C / SIGTERM: finish the current step, write a checkpoint, exit 0. We handle the
-            // signals ourselves so a synchronous training loop is never killed mid-write.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                if (!stop.IsCancellationRequested) Console.Error.WriteLine("\nstopping after this step and writing a checkpoint (press Ctrl-C again to abort)...");
-                else Environment.Exit(130);
-                stop.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
+            using var stop = new GracefulStop("stopping after this step and writing a checkpoint", cancel);
+            var outcome = TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
+            Console.WriteLine(outcome.Interrupted
+                ? $"interrupted at step {outcome.Step}; checkpoint written to {outcome.Checkpoint} (continue with --resume)"
+                : $"finished at step {outcome.Step}; checkpoint {outcome.Checkpoint}");
+            return 0;
         });
         return command;
     }

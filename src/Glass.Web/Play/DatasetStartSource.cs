@@ -15,7 +15,7 @@ public sealed class DatasetStartSource : IStartImageSource
     public DatasetStartSource(string root, DataConfig data)
     {
         dataset = VideoDataset.Open(root, "test", data.DatasetStyle, splitRatios: data.SplitRatios);
-        if (dataset.Videos.Count == 0) throw new GlassException($"{root}: the test split has no videos; give --data a dataset folder with a test split");
+        if (dataset.Videos.Count == 0) throw new GlassException($"{root}: the test split has no videos; give a dataset folder with a test split") { Input = GlassInput.Data };
         transform = new FrameTransform(data.Crop, data.InputSize[0], data.InputSize[1]);
     }
 

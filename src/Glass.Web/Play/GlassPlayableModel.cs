@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Generation;
 using Glass.IO;
@@ -26,9 +27,7 @@ public sealed class GlassPlayableModel : IPlayableModel
         Config = config;
         Width = config.Data.InputSize[0];
         Height = config.Data.InputSize[1];
-        var (w, h) = config.Model.FrameSize();
-        if (w != Width || h != Height)
-            throw new GlassException($"{name}: data.input_size {Width}x{Height} does not match the model's frame size {w}x{h} (model.action_separator.state_downsampling x dynamics_network.state_resolution)");
+        ModelConsistency.Check(config.Model, config.Data.InputSize, name);
         // The animator checks the named actions once here, not on the first request.
         using (new Animator(model, config)) { }
         GlobalActions = config.Generation.Actions.Select(a => new NamedAction(a.Key, (float)a.Value[0], (float)a.Value[1])).ToList();
@@ -37,17 +36,17 @@ public sealed class GlassPlayableModel : IPlayableModel
         Description = $"{Path.GetFileName(name)}: {Width}x{Height}, {LocalActionCount} local actions, {parameters / 1e6:0.##} M parameters, {Device.type.ToString().ToLowerInvariant()}";
     }
 
-    /// <summary>
-    /// Loads one of our checkpoints (it carries its configuration) or a reference PyTorch one with the
-    /// YAML it was trained with (<paramref name="configPath"/>).
-    /// </summary>
-    public static GlassPlayableModel Load(string path, Device device, string? configPath = null)
+    /// <summary>Loads a checkpoint by <see cref="ModelStore"/>'s policy (a config beside ours must describe the same
+    /// model; a reference PyTorch checkpoint needs the config it was trained with).</summary>
+    public static GlassPlayableModel Load(string path, Device device, string? configPath = null) => Load(ModelStore.Open(path, configPath), device);
+
+    /// <summary>Loads an opened checkpoint (its <see cref="ModelStore.Config"/> as the caller left it).</summary>
+    public static GlassPlayableModel Load(ModelStore store, Device device)
     {
-        if (!File.Exists(path)) throw new GlassException($"{path}: checkpoint not found (--checkpoint)");
-        var (config, model) = GlassCheckpoint.LoadModel(path, device, configPath);
+        var model = store.Load(device);
         try
         {
-            return new GlassPlayableModel(model, config, path);
+            return new GlassPlayableModel(model, store.Config, store.CheckpointPath);
         }
         catch
         {

@@ -42,7 +42,7 @@ public sealed class ModelWorker : IDisposable
     public Task<Timed<T>> Run<T>(Func<T> work)
     {
         var job = new Job<T>(work);
-        if (queue.IsAddingCompleted) throw new ObjectDisposedException(nameof(ModelWorker));
+        ObjectDisposedException.ThrowIf(queue.IsAddingCompleted, this);
         if (!queue.TryAdd(job)) throw new ModelBusyException($"the model queue is full ({queue.BoundedCapacity} jobs waiting); try again shortly");
         return job.Completion.Task;
     }

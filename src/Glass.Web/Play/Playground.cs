@@ -34,7 +34,7 @@ public sealed class Playground : IAsyncDisposable
         Model = model;
         Options = options;
         Sources = sources.Where(s => s.Count > 0).ToList();
-        if (Sources.Count == 0) throw new GlassException("the playground has no starting images: give built-in characters or --data with a test split");
+        if (Sources.Count == 0) throw new GlassException("the playground has no starting images: give built-in characters or a dataset with a test split") { Input = GlassInput.Data };
         Worker = new ModelWorker(options.ModelQueueCapacity);
         creations = new TokenBucket(2 * options.SessionsPerSecond, options.SessionsPerSecond);
         ownsTempRoot = options.TempRoot is null;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Glass.Config;
 
 public sealed partial class GlassConfig
@@ -19,46 +17,9 @@ public sealed partial class GlassConfig
         if (d.SplitRatios.Any(r => !(r >= 0)) || Math.Abs(d.SplitRatios.Sum() - 1) > 1e-6)
             Fail("data.split_ratios", $"[{Show(d.SplitRatios)}] must be three non-negative fractions summing to 1");
 
-        var m = Model;
-        var a = m.ActionSeparator;
         var stacking = Training.Batching.ObservationStacking;
         Positive("training.batching.observation_stacking", stacking);
-        if (m.MaskingNetwork.InChannels != 3 * stacking)
-            Fail("model.masking_network.in_channels", $"is {m.MaskingNetwork.InChannels}, must be 3 x training.batching.observation_stacking = {3 * stacking}");
-        if (a.RepresentationNetwork.InChannels != 3 * stacking)
-            Fail("model.action_separator.representation_network.in_channels", $"is {a.RepresentationNetwork.InChannels}, must be 3 x training.batching.observation_stacking = {3 * stacking}");
-        Positive("model.masking_network.stem_channels", m.MaskingNetwork.StemChannels);
-        Positive("model.masking_network.hidden_channels", m.MaskingNetwork.HiddenChannels);
-        NonNegative("model.masking_network.num_extra_blocks", m.MaskingNetwork.NumExtraBlocks);
-        Positive("model.masking_network.decoder_channels", m.MaskingNetwork.DecoderChannels);
-        Positive("model.inpainting_network.base_channels", m.InpaintingNetwork.BaseChannels);
-        Positive("model.motion_network.base_channels", m.MotionNetwork.BaseChannels);
-        Positive("model.action_separator.representation_network.out_channels", a.RepresentationNetwork.OutChannels);
-        Positive("model.action_separator.representation_network.base_channels", a.RepresentationNetwork.BaseChannels);
-        Positive("model.action_separator.state_compressor.out_channels", a.StateCompressor.OutChannels);
-        Positive("model.action_separator.action_network.num_actions", a.ActionNetwork.NumActions);
-        Positive("model.action_separator.action_network.action_space_dimension", a.ActionNetwork.ActionSpaceDimension);
-        Positive("model.action_separator.dynamics_network.hidden_state_size", a.DynamicsNetwork.HiddenStateSize);
-        NonNegative("model.action_separator.dynamics_network.noise_size", a.DynamicsNetwork.NoiseSize);
-        Positive("model.action_separator.rendering_network.out_channels", a.RenderingNetwork.OutChannels);
-        Positive("model.action_separator.rendering_network.base_channels", a.RenderingNetwork.BaseChannels);
-        Same("model.action_separator.action_network.state_size", a.ActionNetwork.StateSize,
-            "model.action_separator.representation_network.out_channels", a.RepresentationNetwork.OutChannels);
-        Same("model.action_separator.dynamics_network.state_size", a.DynamicsNetwork.StateSize,
-            "model.action_separator.state_compressor.out_channels", a.StateCompressor.OutChannels);
-        Same("model.action_separator.dynamics_network.num_actions", a.DynamicsNetwork.NumActions,
-            "model.action_separator.action_network.num_actions", a.ActionNetwork.NumActions);
-        Same("model.action_separator.dynamics_network.action_space_dimension", a.DynamicsNetwork.ActionSpaceDimension,
-            "model.action_separator.action_network.action_space_dimension", a.ActionNetwork.ActionSpaceDimension);
-        Same("model.action_separator.rendering_network.in_channels", a.RenderingNetwork.InChannels,
-            "model.action_separator.dynamics_network.hidden_state_size", a.DynamicsNetwork.HiddenStateSize);
-        if (a.StateDownsampling is not (4 or 8)) Fail("model.action_separator.state_downsampling", $"is {a.StateDownsampling}, must be 8 (the paper) or 4");
-        OneOf("model.action_separator.dynamics_network.normalization", a.DynamicsNetwork.Normalization, "batch", "per_step");
-        int ds = a.StateDownsampling;
-        int[] expectedResolution = [d.InputSize[1] / ds, d.InputSize[0] / ds];
-        if (!a.DynamicsNetwork.StateResolution.SequenceEqual(expectedResolution))
-            Fail("model.action_separator.dynamics_network.state_resolution",
-                $"[{Show(a.DynamicsNetwork.StateResolution)}] must be data.input_size / {ds} (model.action_separator.state_downsampling) as (height, width) = [{Show(expectedResolution)}]");
+        foreach (var (key, what) in ModelConsistency.Problems(Model, d.InputSize, stacking)) Fail(key, what);
 
         var t = Training;
         Positive("training.num_epochs", t.NumEpochs);
@@ -103,7 +64,7 @@ public sealed partial class GlassConfig
         ValidateBatching("evaluation.batching", Evaluation.Batching);
         PositiveNumber("evaluation.gumbel_temperature", Evaluation.GumbelTemperature);
 
-        if (!DevicePattern().IsMatch(Runtime.Device))
+        if (!RuntimeConfig.IsDeviceName(Runtime.Device))
             Fail("runtime.device", $"'{Runtime.Device}' is not a device; use cpu, cuda or cuda:N");
         NonNegative("runtime.threads", Runtime.Threads);
 
@@ -129,11 +90,6 @@ public sealed partial class GlassConfig
     void PositiveNumber(string path, double v) { if (!(v > 0) || !double.IsFinite(v)) Fail(path, $"is {v}, must be a finite number > 0"); }
     void NonNegativeNumber(string path, double v) { if (!(v >= 0) || !double.IsFinite(v)) Fail(path, $"is {v}, must be a finite number >= 0"); }
 
-    void Same(string path, int v, string otherPath, int other)
-    {
-        if (v != other) Fail(path, $"is {v}, must equal {otherPath} = {other}");
-    }
-
     void OneOf(string path, string? v, params string[] allowed)
     {
         if (v is null || !allowed.Contains(v)) Fail(path, $"'{v}' is not one of {string.Join(", ", allowed)}");
@@ -142,7 +98,4 @@ public sealed partial class GlassConfig
     void Fail(string path, string what) => throw new GlassException($"{SourceName}: {path}: {what}");
 
     static string Show<T>(IEnumerable<T> values) => string.Join(", ", values);
-
-    [GeneratedRegex(@"^(cpu|cuda(:\d+)?|mps)$")]
-    private static partial Regex DevicePattern();
 }

@@ -35,7 +35,7 @@ public sealed class ClipLoader : IDisposable
     static readonly float[] PixelToUnit = Enumerable.Range(0, 256).Select(p => 2f * p / 255f - 1f).ToArray();
     static readonly float[] PixelToMask = Enumerable.Range(0, 256).Select(p => p / 255f).ToArray();
 
-    public ClipLoader(VideoDataset dataset, FrameTransform transform, ClipLoaderOptions options)
+    ClipLoader(VideoDataset dataset, FrameTransform transform, ClipLoaderOptions options)
     {
         options.Validate();
         _dataset = dataset;
@@ -68,7 +68,7 @@ public sealed class ClipLoader : IDisposable
         _workerSlots = new SemaphoreSlim(Math.Max(1, Math.Min(options.Workers, Environment.ProcessorCount)));
     }
 
-    /// <summary>Opens the split with the given data settings (crop/input size as in data.*).</summary>
+    /// <summary>Opens the split with explicit data settings (crop/input size as in data.*): tools and tests.</summary>
     public static ClipLoader Open(string root, string split, ClipLoaderOptions options, int[]? crop, int width, int height,
         string style = "splitted", int? offset = null, int? maxNumVideos = null, double[]? splitRatios = null) =>
         new(VideoDataset.Open(root, split, style, offset, maxNumVideos, splitRatios), new FrameTransform(crop, width, height), options);
@@ -76,9 +76,11 @@ public sealed class ClipLoader : IDisposable
     /// <summary>
     /// A loader for one split as the config describes it: <c>data.*</c> for the videos and the crop/resize;
     /// <c>training.batching</c> for "train" (seeded shuffle with <c>training.seed</c>, endless, last partial
-    /// batch dropped), <c>evaluation.batching</c> for "val"/"test" (file order, one pass, all clips).
+    /// batch dropped), <c>evaluation.batching</c> for "val"/"test" (file order, one pass, all clips). The one
+    /// factory of training and evaluation: <paramref name="adjust"/> adds what a use sets beyond the config (a
+    /// resumed run's first batch and frame curriculum; evaluation's clip length and windows).
     /// </summary>
-    public static ClipLoader FromConfig(GlassConfig config, string split, Device? device = null, bool? training = null)
+    public static ClipLoader FromConfig(GlassConfig config, string split, Device? device = null, bool? training = null, Action<ClipLoaderOptions>? adjust = null)
     {
         split = VideoDataset.NormalizeSplit(split);
         bool train = training ?? split == "train";
@@ -98,15 +100,16 @@ public sealed class ClipLoader : IDisposable
             Seed = config.Training.Seed,
             Device = device,
         };
+        adjust?.Invoke(options);
         return new ClipLoader(DatasetFromConfig(config.Data, split), TransformFromConfig(config.Data), options);
     }
 
     /// <summary>The split's videos as data.data_root / dataset_style / offset / max_num_videos / split_ratios say.</summary>
-    public static VideoDataset DatasetFromConfig(DataConfig data, string split) =>
+    static VideoDataset DatasetFromConfig(DataConfig data, string split) =>
         VideoDataset.Open(data.DataRoot, split, data.DatasetStyle, data.Offset, data.MaxNumVideos, data.SplitRatios);
 
     /// <summary>data.crop then data.input_size (width, height).</summary>
-    public static FrameTransform TransformFromConfig(DataConfig data)
+    static FrameTransform TransformFromConfig(DataConfig data)
     {
         if (data.InputSize is not { Length: 2 }) throw new GlassException("data.input_size: expected [width, height]");
         return new FrameTransform(data.Crop, data.InputSize[0], data.InputSize[1]);

@@ -10,7 +10,7 @@ public sealed class ClipLoaderOptions
     /// <summary>Frames per clip window (batching.observations_count); batches can be cut shorter per call.</summary>
     public int ObservationsCount { get; set; } = 12;
     /// <summary>Frames skipped between consecutive observations (batching.skip_frames).</summary>
-    public int SkipFrames { get; set; } = 0;
+    public int SkipFrames { get; set; }
     /// <summary>Shuffle windows each epoch (training) or keep file order (evaluation).</summary>
     public bool Shuffle { get; set; } = true;
     /// <summary>Seed of the shuffling; epoch e uses the stream (Seed, e).</summary>

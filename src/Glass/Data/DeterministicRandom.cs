@@ -52,7 +52,7 @@ public sealed class DeterministicRandom
     /// <summary>Uniform integer in [0, n).</summary>
     public int NextInt(int n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         // Rejection sampling keeps it exactly uniform.
         var limit = ulong.MaxValue - ulong.MaxValue % (ulong)n;
         ulong v;

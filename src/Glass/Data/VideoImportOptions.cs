@@ -17,9 +17,9 @@ public sealed class VideoImportOptions
 
     public void Validate()
     {
-        if (Width is <= 0 or > 4096 || Height is <= 0 or > 4096) throw new GlassException($"--size: {Width} {Height} must be two sizes in 1..4096");
-        if (Fps is { } f && !(f > 0 && f <= 1000)) throw new GlassException($"--fps: {f} must be in (0, 1000]");
+        if (Width is <= 0 or > 4096 || Height is <= 0 or > 4096) throw new GlassException($"frame size {Width} {Height}: must be two sizes in 1..4096") { Input = GlassInput.Size };
+        if (Fps is { } f && !(f > 0 && f <= 1000)) throw new GlassException($"frame rate {f}: must be in (0, 1000]") { Input = GlassInput.Fps };
         if (Split.Length != 3 || Split.Any(s => s < 0 || double.IsNaN(s)) || Math.Abs(Split.Sum() - 1) > 1e-6)
-            throw new GlassException($"--split: [{string.Join(", ", Split)}] must be three non-negative fractions summing to 1");
+            throw new GlassException($"split [{string.Join(", ", Split)}]: must be three non-negative fractions summing to 1") { Input = GlassInput.Split };
     }
 }

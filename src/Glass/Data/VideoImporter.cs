@@ -43,7 +43,7 @@ public static class VideoImporter
     {
         options.Validate();
         log ??= TextWriter.Null;
-        if (!Directory.Exists(options.VideosDir)) throw new GlassException($"{options.VideosDir}: videos folder not found (--videos)");
+        if (!Directory.Exists(options.VideosDir)) throw new GlassException($"{options.VideosDir}: videos folder not found") { Input = GlassInput.Videos };
         if (!FfmpegVideo.IsAvailable) throw new GlassException("ffmpeg/ffprobe not found on PATH: install them (apt-get install ffmpeg)");
         var files = Directory.EnumerateFiles(options.VideosDir).Where(f => !Path.GetFileName(f).StartsWith('.')).OrderBy(f => f, StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new GlassException($"{options.VideosDir}: no files to import");

@@ -58,7 +58,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
     {
         var observations = batch.Observations.to(options.Device);
         int b = batch.BatchSize, t = batch.Frames;
-        if (t < 3) throw new GlassException($"evaluation needs clips of at least 3 frames (the re-run sees T−1 and predicts T−2 transitions), got {t}; raise --frames");
+        if (t < 3) throw new GlassException($"evaluation needs clips of at least 3 frames (the re-run sees T−1 and predicts T−2 transitions), got {t}") { Input = GlassInput.Frames };
         if (clips == 0) { frames = t; height = (int)observations.shape[3]; width = (int)observations.shape[4]; }
         hasMasks &= batch.Masks is not null;
         hasShifts &= batch.Shifts is not null;
@@ -206,7 +206,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
 
         fidelity.Summarize(report);
         if (deltaPsnrCount > 0) report.Set("delta_psnr", deltaPsnrSum / deltaPsnrCount);
-        else report.Skip(["delta_psnr"], $"needs clips of more than {DeltaPsnrFrame} frames; raise --frames");
+        else report.Skip(["delta_psnr"], $"needs clips of more than {DeltaPsnrFrame} frames; evaluate longer clips");
         report.Set("codes_used_eval", codesUsed.Count);
         report.ForegroundStrip = sampleForegrounds;
 
@@ -219,7 +219,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         else if (fid.Count < 2) report.Skip(["fid"], "needs at least 2 frames per set");
         else report.Set("fid", fid.Compute());
         if (fvd is null) report.Skip(["fvd"], options.MissingNetworkReason("fvd"));
-        else if (frames < Networks.InceptionI3d.MinimumFrames) report.Skip(["fvd"], $"I3D needs clips of at least {Networks.InceptionI3d.MinimumFrames} frames (evaluated with {frames}); use --frames 12");
+        else if (frames < Networks.InceptionI3d.MinimumFrames) report.Skip(["fvd"], $"I3D needs clips of at least {Networks.InceptionI3d.MinimumFrames} frames (evaluated with {frames}); evaluate clips of 12 frames");
         else if (fvd.Count < 2) report.Skip(["fvd"], "needs at least 2 clips per set");
         else report.Set("fvd", fvd.Compute());
 

@@ -52,7 +52,7 @@ public sealed class ActionMatrix
     public static ActionMatrix Build(Animator animator, Tensor firstFrames, ActionMatrixKind kind, int frames = 8,
         int fixedLocalAction = 0, string? fixedGlobalAction = null, Action<int, int>? progress = null)
     {
-        if (frames < 2) throw new GlassException($"--frames {frames}: an action matrix needs at least 2 frames (the start and one step)");
+        if (frames < 2) throw new GlassException($"{frames} frames: an action matrix needs at least 2 (the start and one step)") { Input = GlassInput.Frames };
         if (firstFrames.dim() != 4) throw new GlassException($"starting images must be (R, 3, H, W), got ({string.Join(", ", firstFrames.shape)})");
         var columns = kind == ActionMatrixKind.Global
             ? animator.GlobalActions.Keys.Select(name => animator.Named(name, fixedLocalAction)).ToList()

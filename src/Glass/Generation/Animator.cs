@@ -1,7 +1,7 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;
-using Glass.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,35 +36,24 @@ public sealed class Animator : IDisposable
                 throw new GlassException($"generation.actions.{name}: expected two finite numbers [dx, dy]");
     }
 
-    /// <summary>Loads a checkpoint onto <paramref name="device"/> (default: the config's runtime.device): one of
-    /// ours (.glass, which carries its config), or a PyTorch one of the reference (then
-    /// <paramref name="configPath"/>, the YAML it was trained with, is required).</summary>
-    public static Animator Load(string checkpointPath, Device? device = null, string? configPath = null)
+    /// <summary>Loads a checkpoint onto <paramref name="device"/> (default: the config's runtime.device) by
+    /// <see cref="ModelStore"/>'s policy: one of ours (.glass, which carries its config; a config given beside it must
+    /// describe the same model), or a PyTorch one of the reference (then <paramref name="configPath"/>, the YAML it was
+    /// trained with, is required).</summary>
+    public static Animator Load(string checkpointPath, Device? device = null, string? configPath = null) =>
+        Load(ModelStore.Open(checkpointPath, configPath), device);
+
+    /// <summary>Loads an opened checkpoint with its <see cref="ModelStore.Config"/> as the caller left it.</summary>
+    public static Animator Load(ModelStore store, Device? device = null)
     {
-        GlassConfig config;
-        GlassModel? model = null;
+        var model = store.Load(device);
         try
         {
-            if (GlassCheckpoint.Detect(checkpointPath) == CheckpointFormat.Glass)
-            {
-                using var checkpoint = GlassCheckpoint.Read(checkpointPath);
-                config = checkpoint.Config;
-                model = new GlassModel(config.Model, device ?? TorchRuntime.ParseDevice(config.Runtime.Device));
-                PyTorchCheckpoint.LoadInto(model, checkpoint.ModelState, checkpointPath);
-            }
-            else
-            {
-                if (configPath is null)
-                    throw new GlassException($"{checkpointPath}: is a PyTorch checkpoint, which carries no configuration; give the YAML it was trained with (--config)");
-                config = GlassConfig.Load(configPath);
-                model = new GlassModel(config.Model, device ?? TorchRuntime.ParseDevice(config.Runtime.Device));
-                PyTorchCheckpoint.Load(model, checkpointPath).Dispose();
-            }
-            return new Animator(model, config, ownsModel: true);
+            return new Animator(model, store.Config, ownsModel: true);
         }
         catch
         {
-            model?.Dispose();
+            model.Dispose();
             throw;
         }
     }

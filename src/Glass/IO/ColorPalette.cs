@@ -1,6 +1,7 @@
 namespace Glass.IO;
 
-/// <summary>At most 256 RGB colours and a nearest-colour lookup (cached per exact colour), as a GIF needs.</summary>
+/// <summary>At most 256 RGB colours and a nearest-colour lookup (cached per exact colour), as a GIF needs. Ours
+/// rather than a library's: see <see cref="GifWriter"/>.</summary>
 public sealed class ColorPalette
 {
     readonly int[] _colors; // 0xRRGGBB

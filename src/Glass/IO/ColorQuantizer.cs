@@ -4,7 +4,7 @@ namespace Glass.IO;
 /// Picks a palette of at most 256 colours for a set of frames. Frames with few colours (drawn
 /// sprites, masks) keep their exact colours. Otherwise: median cut on the colour histogram,
 /// always splitting the box with the largest squared error along its widest channel, then a few
-/// weighted k-means (Lloyd) passes over the histogram.
+/// weighted k-means (Lloyd) passes over the histogram. Ours rather than a library's: see <see cref="GifWriter"/>.
 /// </summary>
 public static class ColorQuantizer
 {

@@ -18,6 +18,13 @@ public sealed record GifOptions(int FrameDelayMs = 100, int LoopCount = 0, GifPa
 /// <summary>Animated GIF89a encoder of our own: palettes from <see cref="ColorQuantizer"/>, LZW
 /// compression with variable code width (3..12 bits) and a clear code when the table fills,
 /// the NETSCAPE2.0 looping extension and a per-frame delay.</summary>
+/// <remarks>Why not a library: Magick.NET (Magick.NET-Q8-x64 15.1.0, the maintained candidate) was measured against
+/// this encoder on 2026-12-03, same machine and sitting, on 53 frames of the shipped model's generated video (64x48,
+/// written at scale 3): ours 0.03-0.07 s per GIF (740-1900 frames/s, 17.5 KiB); Magick.NET with its layer optimisation
+/// (comparable file) 0.66-0.80 s (66-80 frames/s, 22.0 KiB), without it 0.39-0.44 s (121-137 frames/s, 509 KiB). Its
+/// colours were closer (mean absolute error 0.62 against our 1.06 of 255), but 10-25x slower and larger files do not
+/// pay for that on frames of a few dozen colours; and our palette keeps frames of at most 256 colours exact, which the
+/// tests rely on. Revisit if GIFs of photographic content matter.</remarks>
 public static class GifWriter
 {
     public static void Save(string path, IReadOnlyList<RgbImage> frames, GifOptions? options = null)

@@ -46,7 +46,7 @@ public sealed class GlassModel : nn.Module
     public GlassModel(ModelConfig config, Device? device = null) : base(nameof(GlassModel))
     {
         Config = config;
-        CheckConsistency(config);
+        ModelConsistency.Check(config);
         var las = config.ActionSeparator;
         var m = config.MaskingNetwork;
         var rep = las.RepresentationNetwork;
@@ -72,30 +72,6 @@ public sealed class GlassModel : nn.Module
 
     /// <summary>The device the parameters live on.</summary>
     public Device Device => parameters().First().device;
-
-    static void CheckConsistency(ModelConfig c)
-    {
-        const string las = "model.action_separator";
-        var a = c.ActionSeparator;
-        void Require(bool ok, string message) { if (!ok) throw new GlassException(message); }
-        // The reference's forward pass keeps only the first 3 channels, so stacked observations cannot work.
-        Require(c.MaskingNetwork.InChannels == 3, $"model.masking_network.in_channels: must be 3 (observation stacking is not supported; the reference model reads only the first 3 channels), got {c.MaskingNetwork.InChannels}");
-        Require(a.RepresentationNetwork.InChannels == 3, $"{las}.representation_network.in_channels: must be 3, got {a.RepresentationNetwork.InChannels}");
-        Require(a.RenderingNetwork.OutChannels == 3, $"{las}.rendering_network.out_channels: must be 3 (RGB foregrounds), got {a.RenderingNetwork.OutChannels}");
-        Require(a.ActionNetwork.StateSize == a.RepresentationNetwork.OutChannels,
-            $"{las}.action_network.state_size ({a.ActionNetwork.StateSize}) must equal {las}.representation_network.out_channels ({a.RepresentationNetwork.OutChannels})");
-        Require(a.DynamicsNetwork.StateSize == a.StateCompressor.OutChannels,
-            $"{las}.dynamics_network.state_size ({a.DynamicsNetwork.StateSize}) must equal {las}.state_compressor.out_channels ({a.StateCompressor.OutChannels})");
-        Require(a.RenderingNetwork.InChannels == a.DynamicsNetwork.HiddenStateSize,
-            $"{las}.rendering_network.in_channels ({a.RenderingNetwork.InChannels}) must equal {las}.dynamics_network.hidden_state_size ({a.DynamicsNetwork.HiddenStateSize})");
-        Require(a.DynamicsNetwork.ActionSpaceDimension == a.ActionNetwork.ActionSpaceDimension,
-            $"{las}.dynamics_network.action_space_dimension ({a.DynamicsNetwork.ActionSpaceDimension}) must equal {las}.action_network.action_space_dimension ({a.ActionNetwork.ActionSpaceDimension})");
-        Require(a.DynamicsNetwork.NumActions == a.ActionNetwork.NumActions,
-            $"{las}.dynamics_network.num_actions ({a.DynamicsNetwork.NumActions}) must equal {las}.action_network.num_actions ({a.ActionNetwork.NumActions})");
-        var r = a.DynamicsNetwork.StateResolution;
-        Require(r is { Length: 2 } && r[0] > 0 && r[1] > 0 && r[0] % 2 == 0 && r[1] % 2 == 0,
-            $"{las}.dynamics_network.state_resolution: must be [height, width], both even and positive (= input_size / 8)");
-    }
 
     void CheckInput(Tensor observations)
     {

@@ -23,7 +23,7 @@ public static class TorchRuntime
         Initialize();
         var device = new torch.Device(name);
         if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
-            throw new GlassException($"device '{name}' requested but CUDA is not available in this build (TorchSharp-cpu); use --device cpu or install TorchSharp-cuda-linux");
+            throw new GlassException($"device '{name}' requested but CUDA is not available in this build (TorchSharp-cpu); use cpu or install TorchSharp-cuda-linux") { Input = GlassInput.Device };
         return device;
     }
 }

@@ -54,11 +54,12 @@ public sealed class PerceptualNetwork : IDisposable
             {
                 if (string.IsNullOrEmpty(weightsPath))
                     throw new GlassException(
-                        "the perceptual losses need VGG-19 weights: set training.perceptual.vgg_weights (or pass --vgg-weights) to torchvision's vgg19 state_dict (.pth), " +
-                        "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)");
+                        "the perceptual losses need VGG-19 weights: set training.perceptual.vgg_weights to torchvision's vgg19 state_dict (.pth), " +
+                        "or choose explicitly in the config training.perceptual.mode: random (fixed random features) or off (no perceptual terms)")
+                    { Input = GlassInput.VggWeights };
                 if (!File.Exists(weightsPath)) throw new GlassException($"{weightsPath}: VGG-19 weights file not found (training.perceptual.vgg_weights)");
                 var vgg = new Vgg19(slices);
-                vgg.LoadWeights(Glass.IO.StateDictFile.Read(weightsPath), weightsPath);
+                vgg.LoadWeights(Glass.Checkpoints.StateDictFile.Read(weightsPath), weightsPath);
                 return new PerceptualNetwork(vgg, device, $"VGG-19 weights from {weightsPath}");
             }
             default:

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Glass.Config;
-using Glass.IO;
 using Glass.Data;
+using Glass.IO;
 using Glass.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,7 +60,7 @@ public sealed class Trainer : IDisposable
         _log.Text(0, "perceptual", _perceptual?.Description ?? "perceptual terms off (training.perceptual.mode: off)");
         if (resumeFrom is not null)
         {
-            var state = TrainingCheckpoint.Load(resumeFrom, _model, _optimizer, device);
+            var state = TrainingCheckpoint.Load(resumeFrom, _model, _optimizer);
             Step = state.Step;
             _nonFiniteGradients = state.NonFiniteGradients;
             _log.Text(Step, "resume", $"resumed from {resumeFrom} at step {Step}");
@@ -120,7 +120,9 @@ public sealed class Trainer : IDisposable
         bool gmaOnly = _schedules.IsGmaPretraining(Step);
         if (_data.BatchesServed != Step)
             throw new InvalidOperationException($"data loader is at batch {_data.BatchesServed} but training at step {Step}");
-        using var batch = _data.NextBatch(frames);
+        using var batch = _data.NextBatch(); // the loader cuts it to the curriculum (ClipLoaderOptions.FramesSchedule)
+        if (batch.Frames != frames)
+            throw new InvalidOperationException($"data loader gave {batch.Frames} frames but the curriculum asks for {frames} at step {Step}; open it with TrainingSession.OpenTrainingData");
         var observations = batch.Observations.to(_device);
 
         _model.train();

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
+using Glass.Checkpoints;
 using Glass.Config;
-using Glass.IO;
 using Glass.Model;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Glass.Training;
 
@@ -31,27 +30,13 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores weights, optimizer, RNG and counters of a run's checkpoint.</summary>
-    public static TrainingState Load(string path, GlassModel model, Adam optimizer, Device device)
+    public static TrainingState Load(string path, GlassModel model, Adam optimizer)
     {
         using var checkpoint = GlassCheckpoint.Read(path);
-        PyTorchCheckpoint.LoadInto(model, checkpoint.ModelState, path);
+        StateDictCopy.Checkpoint(path).Into(model, checkpoint.ModelState);
         checkpoint.RestoreOptimizer(optimizer, path);
         checkpoint.RestoreRng();
         long nonFinite = checkpoint.Metadata["nonfinite_gradients"]?.GetValue<long>() ?? 0;
         return new TrainingState(checkpoint.GlobalStep, nonFinite);
-    }
-
-    /// <summary>Initial weights for fine-tuning: our checkpoint or a reference PyTorch one (strict names and shapes).</summary>
-    public static void LoadWeights(string path, GlassModel model, Device device)
-    {
-        if (GlassCheckpoint.Detect(path) == CheckpointFormat.Glass)
-        {
-            using var checkpoint = GlassCheckpoint.Read(path);
-            PyTorchCheckpoint.LoadInto(model, checkpoint.ModelState, path);
-        }
-        else
-        {
-            using var contents = PyTorchCheckpoint.Load(model, path);
-        }
     }
 }

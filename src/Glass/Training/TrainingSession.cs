@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Data;
 using Glass.IO;
@@ -8,6 +9,9 @@ using static TorchSharp.torch;
 
 namespace Glass.Training;
 
+/// <summary>Where a run stopped: the step reached, whether it was interrupted, and its latest checkpoint.</summary>
+public sealed record TrainingOutcome(long Step, bool Interrupted, string Checkpoint);
+
 /// <summary>Sets up and runs one training run from a validated configuration: device and threads,
 /// seeds, model (fresh, fine-tuned or resumed), data, trainer.</summary>
 public static class TrainingSession
@@ -15,7 +19,7 @@ public static class TrainingSession
     /// <param name="runDirectory">runs/NAME</param>
     /// <param name="resume">continue from runs/NAME/checkpoints/latest.glass</param>
     /// <param name="initFrom">initial weights for fine-tuning (ours or a reference checkpoint)</param>
-    public static int Run(GlassConfig config, string runDirectory, bool resume, string? initFrom, TextWriter output, CancellationToken cancel)
+    public static TrainingOutcome Run(GlassConfig config, string runDirectory, bool resume, string? initFrom, TextWriter output, CancellationToken cancel)
     {
         TorchRuntime.Initialize(config.Runtime.Threads);
         var device = TorchRuntime.ParseDevice(config.Runtime.Device);
@@ -25,16 +29,16 @@ public static class TrainingSession
         if (resume)
         {
             if (!File.Exists(run.LatestCheckpoint))
-                throw new GlassException($"{run.LatestCheckpoint}: no checkpoint to resume from; start the run without --resume");
+                throw new GlassException($"{run.LatestCheckpoint}: no checkpoint to resume from; start the run afresh instead") { Input = GlassInput.Resume };
             resumeFrom = run.LatestCheckpoint;
         }
         else if (File.Exists(run.LatestCheckpoint))
-            throw new GlassException($"{run.Path} already holds a run; pass --resume to continue it or choose another --run name");
+            throw new GlassException($"{run.Path} already holds a run; resume it to continue, or choose another run name") { Input = GlassInput.Resume };
 
         // Staged with no global-motion stage trains local motion alone from the first step: on frozen global-motion
         // networks that must come from somewhere.
         if (config.Training.Staged && config.Training.PretrainingStepsGma == 0 && resumeFrom is null && initFrom is null)
-            throw new GlassException("training.staged with training.pretraining_steps_gma 0 trains local motion only, on frozen global-motion networks: pass --init with a trained checkpoint (or set pretraining_steps_gma > 0)");
+            throw new GlassException("training.staged with training.pretraining_steps_gma 0 trains local motion only, on frozen global-motion networks: start from a trained checkpoint's weights (or set pretraining_steps_gma > 0)") { Input = GlassInput.Init };
 
         long startStep = 0;
         if (resumeFrom is not null)
@@ -51,7 +55,7 @@ public static class TrainingSession
         model.to(device);
         if (initFrom is not null && resumeFrom is null)
         {
-            TrainingCheckpoint.LoadWeights(initFrom, model, device);
+            ModelStore.LoadWeights(initFrom, model);
             output.WriteLine($"initialised weights from {initFrom}");
         }
         AtomicFile.Write(Path.Combine(run.Path, "config.yaml"), "config", s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToYaml())));
@@ -61,32 +65,21 @@ public static class TrainingSession
         using var trainer = new Trainer(config, model, data, run, device, resumeFrom);
         output.WriteLine($"run {run.Path}: {model.parameters().Sum(p => p.numel()):N0} parameters; {data.Dataset.Videos.Count} videos, {data.ClipCount} clips in {config.Data.DataRoot}; device {device}, {get_num_threads()} threads; step {trainer.Step} of {trainer.TotalSteps}");
         trainer.Run(cancel);
-        output.WriteLine(cancel.IsCancellationRequested
-            ? $"interrupted at step {trainer.Step}; checkpoint written to {run.LatestCheckpoint} (continue with --resume)"
-            : $"finished at step {trainer.Step}; checkpoint {run.LatestCheckpoint}");
-        return 0;
+        return new TrainingOutcome(trainer.Step, cancel.IsCancellationRequested, run.LatestCheckpoint);
     }
 
     /// <summary>The train split, batched as training.batching says, starting at the run's step so a
     /// resumed run sees the same batches as an uninterrupted one.</summary>
     public static ClipLoader OpenTrainingData(GlassConfig config, Schedules schedules, long startStep, Device device)
     {
-        var b = config.Training.Batching;
         int maxFrames = Math.Max(config.Training.NumObservationsStart, config.Training.NumObservationsEnd);
-        if (b.ObservationsCount < maxFrames)
-            throw new GlassException($"training.batching.observations_count: {b.ObservationsCount} is less than the {maxFrames} frames the curriculum asks for (num_observations_end)");
-        var options = new ClipLoaderOptions
+        if (config.Training.Batching.ObservationsCount < maxFrames)
+            throw new GlassException($"training.batching.observations_count: {config.Training.Batching.ObservationsCount} is less than the {maxFrames} frames the curriculum asks for (num_observations_end)");
+        return ClipLoader.FromConfig(config, "train", device, training: true, options =>
         {
-            BatchSize = b.BatchSize,
-            ObservationsCount = b.ObservationsCount,
-            SkipFrames = b.SkipFrames,
-            Seed = config.Training.Seed,
-            Workers = Math.Max(1, Math.Min(b.NumWorkers, Environment.ProcessorCount)),
-            Device = device,
-            StartBatch = startStep,
-            FramesSchedule = k => schedules.NumObservations(k),
-            LoadMasks = false,
-        };
-        return new ClipLoader(ClipLoader.DatasetFromConfig(config.Data, "train"), ClipLoader.TransformFromConfig(config.Data), options);
+            options.StartBatch = startStep;
+            options.FramesSchedule = k => schedules.NumObservations(k); // the curriculum, handed to the loader once
+            options.LoadMasks = false;
+        });
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Glass.Checkpoints;
 using Glass.Config;
+using Glass.Data;
 using Glass.Evaluation;
 using Glass.IO;
 using Glass.Runtime;
@@ -18,7 +20,7 @@ public sealed class ReferenceModelFixture : IDisposable
     public ReferenceModelFixture()
     {
         TorchRuntime.Initialize();
-        (Config, Model) = GlassCheckpoint.LoadModel(Path.Combine(TestPaths.ReferenceSeed1, "checkpoint.pt"), CPU,
+        (Config, Model) = ModelStore.Load(Path.Combine(TestPaths.ReferenceSeed1, "checkpoint.pt"), CPU,
             Path.Combine(TestPaths.ReferenceConfigs, "wsprites.yaml"));
     }
 
@@ -105,11 +107,11 @@ public class AnalyzeCommandTests(ITestOutputHelper log, ReferenceModelFixture mo
 
         // A config with another architecture next to our checkpoint is refused, naming the key.
         var tennis = Path.Combine(TestPaths.ReferenceConfigs, "tennis_single_player.yaml");
-        var e = Assert.Throws<GlassException>(() => GlassCheckpoint.LoadModel(ours, CPU, tennis));
+        var e = Assert.Throws<GlassException>(() => ModelStore.Load(ours, CPU, tennis));
         Assert.Contains("describes another model than checkpoint", e.Message);
         Assert.Contains("model.action_separator", e.Message);
         // The same config (any copy of it) is accepted.
-        var (_, again) = GlassCheckpoint.LoadModel(ours, CPU, PaperConfig);
+        var (_, again) = ModelStore.Load(ours, CPU, PaperConfig);
         again.Dispose();
     }
 

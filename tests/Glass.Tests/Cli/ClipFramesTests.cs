@@ -1,4 +1,5 @@
 using Glass.Config;
+using Glass.Data;
 using Glass.IO;
 using Glass.Runtime;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Runtime;

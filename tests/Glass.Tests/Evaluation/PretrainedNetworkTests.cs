@@ -1,6 +1,7 @@
-using Glass.IO;
+using Glass.Checkpoints;
 using Glass.Evaluation;
 using Glass.Evaluation.Networks;
+using Glass.IO;
 using Glass.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;

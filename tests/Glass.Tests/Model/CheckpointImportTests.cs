@@ -1,12 +1,13 @@
 using System.Collections;
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -2,8 +2,8 @@ using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using Xunit;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Tests.Model;

@@ -2,11 +2,12 @@ using System.Text;
 using Glass.Config;
 using Glass.Model;
 using Glass.Model.Layers;
+using Glass.Training;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -2,8 +2,8 @@ using Glass.Generation;
 using Glass.Model;
 using TorchSharp;
 using Xunit;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -6,8 +6,8 @@ using Glass.Model.LocalMotion;
 using Glass.Runtime;
 using TorchSharp;
 using Xunit;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;
@@ -8,8 +9,8 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;
@@ -5,8 +6,8 @@ using Glass.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
-using static TorchSharp.torch;
 using static Glass.Tests.Model.ModelTestSupport;
+using static TorchSharp.torch;
 
 namespace Glass.Tests.Model;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.IO;
 using Glass.Model;

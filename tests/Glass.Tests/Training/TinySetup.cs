@@ -56,14 +56,14 @@ public static class TinySetup
             {
                 var image = new RgbImage(Width, Height);
                 for (int r = 0; r < Height; r++)
-                for (int col = 0; col < Width; col++)
-                {
-                    int i = (r * Width + col) * 3;
-                    bool square = col >= x && col < x + 8 && r >= y && r < y + 8;
-                    image.Pixels[i] = (byte)(square ? 230 : 40 + ((col + f) * 13 % 50));
-                    image.Pixels[i + 1] = (byte)(square ? 200 : 60 + (r * 7 % 40));
-                    image.Pixels[i + 2] = (byte)(square ? 30 : 90);
-                }
+                    for (int col = 0; col < Width; col++)
+                    {
+                        int i = (r * Width + col) * 3;
+                        bool square = col >= x && col < x + 8 && r >= y && r < y + 8;
+                        image.Pixels[i] = (byte)(square ? 230 : 40 + ((col + f) * 13 % 50));
+                        image.Pixels[i + 1] = (byte)(square ? 200 : 60 + (r * 7 % 40));
+                        image.Pixels[i + 2] = (byte)(square ? 30 : 90);
+                    }
                 writer.AddFrame(image);
                 x = Math.Clamp(x + rng.Next(-2, 3), 0, Width - 8);
                 y = Math.Clamp(y + rng.Next(-2, 3), 0, Height - 8);

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Tests.Cli;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model;
 using Glass.Runtime;

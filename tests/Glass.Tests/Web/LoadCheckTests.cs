@@ -1,7 +1,7 @@
+using Glass.Bench;
 using Glass.Data.WSprites;
 using Glass.Runtime;
 using Glass.Web;
-using Glass.Web.Load;
 using Glass.Web.Play;
 using Xunit;
 using Xunit.Abstractions;

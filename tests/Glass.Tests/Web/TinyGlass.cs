@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.Config;
 using Glass.Data.WSprites;
 using Glass.IO;

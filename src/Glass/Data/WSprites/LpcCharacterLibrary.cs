@@ -30,7 +30,7 @@ public sealed class LpcCharacterLibrary : ICharacterLibrary
     /// </summary>
     public LpcCharacterLibrary(string dir, string? backgroundPath = null)
     {
-        if (!Directory.Exists(dir)) throw new GlassException($"{dir}: sprites folder not found (--sprites)");
+        if (!Directory.Exists(dir)) throw new GlassException($"{dir}: sprites folder not found") { Input = GlassInput.Sprites };
         _sheetsDir = Directory.Exists(Path.Combine(dir, "sprites", "body")) ? Path.Combine(dir, "sprites")
             : Directory.Exists(Path.Combine(dir, "body")) ? dir
             : throw new GlassException($"{dir}: no LPC sheets found; expected {Path.Combine(dir, "sprites", "body", "0.png")} (folders body, bottomwear, topwear, hair, shoes)");
@@ -45,7 +45,7 @@ public sealed class LpcCharacterLibrary : ICharacterLibrary
         BackgroundPath = backgroundPath
             ?? new[] { Path.Combine(dir, "background.jpg"), Path.Combine(dir, "bg.JPEG"), Path.Combine(dir, "bg.jpg"), Path.Combine(parent, "background.jpg"), Path.Combine(parent, "bg.JPEG") }
                 .FirstOrDefault(File.Exists)
-            ?? throw new GlassException($"{dir}: background.jpg not found beside the sprites; pass --background FILE");
+            ?? throw new GlassException($"{dir}: background.jpg not found beside the sprites; give the background image") { Input = GlassInput.Background };
         Background = ImageIO.ReadRgb(BackgroundPath);
     }
 

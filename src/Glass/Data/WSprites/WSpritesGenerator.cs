@@ -153,11 +153,11 @@ public static class WSpritesGenerator
         if (File.Exists(path))
         {
             if (File.ReadAllText(path) != description)
-                throw new GlassException($"{path}: this folder holds a W-Sprites dataset made with other settings; use another --out or delete it");
+                throw new GlassException($"{path}: this folder holds a W-Sprites dataset made with other settings; use another output folder or delete it") { Input = GlassInput.Output };
             return;
         }
         if (Directory.EnumerateFileSystemEntries(outputDir).Any(e => VideoDataset.SplitNames.Contains(Path.GetFileName(e))))
-            throw new GlassException($"{outputDir}: holds train/val/test folders but no {DescriptionFile}; use an empty --out folder");
+            throw new GlassException($"{outputDir}: holds train/val/test folders but no {DescriptionFile}; use an empty output folder") { Input = GlassInput.Output };
         ImageIO.WriteAtomically(path, Encoding.UTF8.GetBytes(description));
     }
 

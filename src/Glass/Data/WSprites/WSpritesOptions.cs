@@ -11,7 +11,7 @@ public sealed class WSpritesOptions
     public int Frames { get; set; } = 90;
     public long Seed { get; set; } = 1;
     /// <summary>Parallel videos (0 = all cores).</summary>
-    public int Threads { get; set; } = 0;
+    public int Threads { get; set; }
     /// <summary>Fractions of identities in train and val (the rest is test); the reference's 0.8 / 0.1.</summary>
     public double TrainFraction { get; set; } = 0.8;
     public double ValFraction { get; set; } = 0.1;
@@ -19,12 +19,12 @@ public sealed class WSpritesOptions
     public void Validate(int identityCount)
     {
         if (Identities is { } n && (n <= 0 || n > identityCount))
-            throw new GlassException($"--identities: {n} must be in 1..{identityCount}");
-        if (VideosPerIdentity <= 0) throw new GlassException($"--videos-per-identity: {VideosPerIdentity} must be > 0");
-        if (VideosPerIdentity > 1000) throw new GlassException($"--videos-per-identity: {VideosPerIdentity} is above the 1000 that folder names allow");
-        if (Frames <= 0) throw new GlassException($"--frames: {Frames} must be > 0");
-        if (Frames > 99999) throw new GlassException($"--frames: {Frames} is above the 99999 that frame names allow");
-        if (Threads < 0) throw new GlassException($"--threads: {Threads} must be >= 0");
+            throw new GlassException($"{n} identities: must be in 1..{identityCount}") { Input = GlassInput.Identities };
+        if (VideosPerIdentity <= 0) throw new GlassException($"{VideosPerIdentity} videos per identity: must be > 0") { Input = GlassInput.VideosPerIdentity };
+        if (VideosPerIdentity > 1000) throw new GlassException($"{VideosPerIdentity} videos per identity: above the 1000 that folder names allow") { Input = GlassInput.VideosPerIdentity };
+        if (Frames <= 0) throw new GlassException($"{Frames} frames per video: must be > 0") { Input = GlassInput.Frames };
+        if (Frames > 99999) throw new GlassException($"{Frames} frames per video: above the 99999 that frame names allow") { Input = GlassInput.Frames };
+        if (Threads < 0) throw new GlassException($"{Threads} threads: must be >= 0") { Input = GlassInput.Threads };
         if (TrainFraction < 0 || ValFraction < 0 || TrainFraction + ValFraction > 1)
             throw new GlassException($"split fractions {TrainFraction}/{ValFraction} must be non-negative with train + val <= 1");
     }

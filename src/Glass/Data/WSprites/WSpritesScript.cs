@@ -16,7 +16,7 @@ public static class WSpritesScript
 
     public static WSpritesStep[] Plan(DeterministicRandom rng, int frames)
     {
-        if (frames <= 0) throw new GlassException($"--frames: {frames} must be > 0");
+        if (frames <= 0) throw new GlassException($"{frames} frames per video: must be > 0") { Input = GlassInput.Frames };
         var walk = new RandomWalk(rng, FrameHeight - CellSize, FrameWidth - CellSize, WalkInertia, WalkStep);
         var moves = new (GlobalAction Move, int Dx, int Dy, int X, int Y)[frames];
         for (int i = 0; i < frames; i++)

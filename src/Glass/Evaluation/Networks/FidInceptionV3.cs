@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model.Layers;
 using TorchSharp;
@@ -65,8 +66,7 @@ public sealed class FidInceptionV3 : nn.Module<Tensor, Tensor>
     public static FidInceptionV3 Load(string path, Device device)
     {
         var network = new FidInceptionV3();
-        WeightLoading.LoadInto(network, StateDictFile.Read(path), path,
-            "pytorch-fid's Inception-v3 weights (pt_inception-2015-12-05-6726825d.pth: Conv2d_1a_3x3.conv.weight, Mixed_5b..Mixed_7c, fc)");
+        StateDictCopy.Published(path, "pytorch-fid's Inception-v3 weights (pt_inception-2015-12-05-6726825d.pth: Conv2d_1a_3x3.conv.weight, Mixed_5b..Mixed_7c, fc)").Into(network, StateDictFile.Read(path));
         network.to(device);
         return network;
     }

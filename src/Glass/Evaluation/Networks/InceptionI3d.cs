@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class InceptionI3d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor clips /* (N, 3, T, 224, 224) */)
     {
         if (clips.shape[2] < MinimumFrames)
-            throw new GlassException($"FVD: the I3D network needs clips of at least {MinimumFrames} frames, got {clips.shape[2]}; evaluate with --frames {MinimumFrames} or more");
+            throw new GlassException($"FVD: the I3D network needs clips of at least {MinimumFrames} frames, got {clips.shape[2]}; evaluate clips of {MinimumFrames} frames or more") { Input = GlassInput.Frames };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = Conv3d_1a_7x7.call(clips);
@@ -65,8 +66,7 @@ public sealed class InceptionI3d : nn.Module<Tensor, Tensor>
     public static InceptionI3d Load(string path, Device device)
     {
         var network = new InceptionI3d();
-        WeightLoading.LoadInto(network, StateDictFile.Read(path), path,
-            "the Kinetics-400 I3D of pytorch-i3d (rgb_imagenet.pt: Conv3d_1a_7x7.conv3d.weight, Mixed_3b..Mixed_5c, logits.conv3d.weight/bias with 400 classes)");
+        StateDictCopy.Published(path, "the Kinetics-400 I3D of pytorch-i3d (rgb_imagenet.pt: Conv3d_1a_7x7.conv3d.weight, Mixed_3b..Mixed_5c, logits.conv3d.weight/bias with 400 classes)").Into(network, StateDictFile.Read(path));
         network.to(device);
         return network;
     }

@@ -1,3 +1,4 @@
+using Glass.Checkpoints;
 using Glass.IO;
 using Glass.Model.Layers;
 using TorchSharp;
@@ -94,7 +95,7 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
         var layout = $"LPIPS with a torchvision {(backbone == LpipsBackbone.AlexNet ? "AlexNet" : "VGG-16")} backbone " +
             "(lin0..lin4.model.1.weight from the lpips weights, features.N.weight/bias from torchvision's " +
             $"{(backbone == LpipsBackbone.AlexNet ? "alexnet" : "vgg16")} state_dict{(backboneFile is null ? ", which needs --lpips-backbone FILE" : "")})";
-        WeightLoading.LoadInto(network, weights, backboneFile is null ? lpipsFile : $"{lpipsFile} + {backboneFile}", layout, network.Aliases);
+        StateDictCopy.Published(backboneFile is null ? lpipsFile : $"{lpipsFile} + {backboneFile}", layout, network.Aliases).Into(network, weights);
         network.to(device);
         return network;
     }

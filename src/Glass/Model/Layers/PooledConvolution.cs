@@ -1,5 +1,5 @@
-using TorchSharp;
 using Glass.Model.Kernels;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

@@ -112,8 +112,6 @@ public sealed class DynamicsNetwork : nn.Module
         int actionSpaceDimension = 16, int noiseSize = 0, bool modulatedConv = true, bool jointInput = false, bool perStepStatistics = false)
         : base(nameof(DynamicsNetwork))
     {
-        if (!modulatedConv && jointInput)
-            throw new GlassException("model.action_separator.dynamics_network: joint_input requires modulated_conv (the reference asserts the same)");
         int s = stateSize, h = hiddenStateSize;
         StateSize = s;
         HiddenStateSize = h;

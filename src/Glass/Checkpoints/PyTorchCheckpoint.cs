@@ -1,10 +1,10 @@
 using System.Collections;
-using System.Text;
+using Glass.IO;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Checkpoints;
 
 /// <summary>The weights of a PyTorch checkpoint file (and the trainer's step when present). Owns the tensors.</summary>
 public sealed record CheckpointContents(
@@ -85,46 +85,11 @@ public static class PyTorchCheckpoint
         }
     }
 
-    /// <summary>
-    /// Checks names and shapes strictly against the module's state_dict, then copies the values in.
-    /// A mismatch is a GlassException listing the missing, unexpected and mis-shaped keys.
-    /// </summary>
-    public static void LoadInto(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string sourceName)
-    {
-        var target = module.state_dict();
-        var missing = target.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
-        var unexpected = stateDict.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        var misShaped = target.Where(kv => stateDict.TryGetValue(kv.Key, out var src) && !src.shape.SequenceEqual(kv.Value.shape))
-            .Select(kv => $"{kv.Key} (checkpoint [{string.Join(", ", stateDict[kv.Key].shape)}], model [{string.Join(", ", kv.Value.shape)}])")
-            .ToList();
-        if (missing.Count + unexpected.Count + misShaped.Count > 0)
-        {
-            var sb = new StringBuilder($"{sourceName}: checkpoint does not match the model configuration (use the config it was trained with):");
-            void List(string title, List<string> keys)
-            {
-                if (keys.Count == 0) return;
-                sb.Append($" {keys.Count} {title}: {string.Join("; ", keys.Take(10))}{(keys.Count > 10 ? $"; ... ({keys.Count - 10} more)" : "")}.");
-            }
-            List("missing", missing);
-            List("unexpected", unexpected);
-            List("mis-shaped", misShaped);
-            throw new GlassException(sb.ToString());
-        }
-        using var noGrad = torch.no_grad();
-        foreach (var (name, tensor) in target)
-        {
-            var source = stateDict[name];
-            if (source.dtype != tensor.dtype && (torch.is_floating_point(source) != torch.is_floating_point(tensor)))
-                throw new GlassException($"{sourceName}: {name} has dtype {source.dtype}, the model expects {tensor.dtype}");
-            tensor.copy_(source);
-        }
-    }
-
     /// <summary>Reads a checkpoint file and loads its weights into the module (strict).</summary>
     public static CheckpointContents Load(nn.Module module, string path)
     {
         var contents = Read(path);
-        try { LoadInto(module, contents.StateDict, path); }
+        try { StateDictCopy.Checkpoint(path).Into(module, contents.StateDict); }
         catch { contents.Dispose(); throw; }
         return contents;
     }

@@ -8,7 +8,7 @@ using Glass.Config;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Checkpoints;
 
 public sealed partial class GlassCheckpoint
 {
@@ -41,7 +41,7 @@ public sealed partial class GlassCheckpoint
     {
         using var stream = OpenFile(path);
         if (Detect(stream, path) == CheckpointFormat.PyTorch)
-            throw new GlassException($"{path}: is a PyTorch checkpoint, not a Glass one; it carries no configuration (give one with --config)");
+            throw new GlassException($"{path}: is a PyTorch checkpoint, not a Glass one (it carries no configuration, weights only)");
         using var zip = OpenZip(stream, path);
         JsonObject meta;
         try
@@ -98,7 +98,7 @@ public sealed partial class GlassCheckpoint
     {
         using var stream = OpenFile(path);
         if (Detect(stream, path) == CheckpointFormat.PyTorch)
-            throw new GlassException($"{path}: is a PyTorch checkpoint, which carries no configuration; give the config file it was trained with (--config)");
+            throw new GlassException($"{path}: is a PyTorch checkpoint, which carries no configuration; give the config it was trained with") { Input = GlassInput.Config };
         using var zip = OpenZip(stream, path);
         return GlassConfig.Parse(Encoding.UTF8.GetString(ReadEntry(zip, ConfigEntry, path)), $"{path}!{ConfigEntry}");
     }

@@ -1,8 +1,8 @@
 using Glass.Config;
-using Glass.Data;
+using Glass.IO;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Data;
 
 /// <summary>One clip given as a folder of numbered frames, read the way the model expects it.</summary>
 public static class ClipFrames
@@ -15,7 +15,7 @@ public static class ClipFrames
     /// </summary>
     public static Tensor Read(string folder, DataConfig data, Device device)
     {
-        if (File.Exists(folder)) throw new GlassException($"{folder}: is a file; --frames takes a folder of frames 00000.png, 00001.png, ...");
+        if (File.Exists(folder)) throw new GlassException($"{folder}: is a file; give a folder of frames 00000.png, 00001.png, ...") { Input = GlassInput.Frames };
         if (!Directory.Exists(folder)) throw new GlassException($"{folder}: frame folder not found");
         VideoFolder video;
         try

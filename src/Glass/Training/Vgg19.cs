@@ -1,8 +1,10 @@
+using Glass.Checkpoints;
+using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Glass.Model.Layers;
+namespace Glass.Training;
 
 /// <summary>
 /// The VGG-19 feature extractor of the perceptual losses: torchvision's `vgg19().features` up to
@@ -75,21 +77,6 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
 
     /// <summary>Loads torchvision `vgg19` weights (`features.N.weight/bias`); keys we do not use
     /// (classifier, deeper features) are ignored; any missing or mis-shaped key is an error.</summary>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights, string source)
-    {
-        var problems = new List<string>();
-        using var _ = torch.no_grad();
-        foreach (var (name, target) in state_dict())
-        {
-            if (!weights.TryGetValue(name, out var value)) { problems.Add($"missing {name}"); continue; }
-            if (!value.shape.SequenceEqual(target.shape))
-            {
-                problems.Add($"{name} has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", target.shape)}]");
-                continue;
-            }
-            target.copy_(value);
-        }
-        if (problems.Count > 0)
-            throw new GlassException($"{source}: not a torchvision vgg19 state_dict (features.N.weight/bias up to features.28): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}");
-    }
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights, string source) =>
+        StateDictCopy.Published(source, "a torchvision vgg19 state_dict (features.N.weight/bias up to features.28)").Into(this, weights);
 }

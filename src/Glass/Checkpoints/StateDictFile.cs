@@ -1,14 +1,14 @@
 using System.Collections;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Glass.IO;
 using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
 using TorchSharp;
-using Glass.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Checkpoints;
 
 /// <summary>Reads a PyTorch <c>state_dict</c> saved with <c>torch.save</c>: the zip format (PyTorch ≥ 1.6, through
 /// TorchSharp.PyBridge) and the older "legacy" stream format in which most published metric weights were saved

@@ -6,12 +6,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glass.Config;
+using Glass.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Glass.IO;
+namespace Glass.Checkpoints;
 
 /// <summary>Which kind of file a checkpoint path holds.</summary>
 public enum CheckpointFormat
@@ -39,6 +40,8 @@ public sealed partial class GlassCheckpoint : IDisposable
     public const string FormatName = "glass-checkpoint";
     /// <summary>Bumped when the layout changes in a way older readers cannot follow.</summary>
     public const int FormatVersion = 1;
+
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     const string MetaEntry = "glass.json";
     const string ConfigEntry = "config.yaml";
@@ -245,7 +248,7 @@ public sealed partial class GlassCheckpoint : IDisposable
                 ["entries"] = entries,
             };
             // Written last: a reader that finds it knows every entry it lists was completed.
-            AddEntry(zip, null, MetaEntry, JsonSerializer.SerializeToUtf8Bytes(meta, new JsonSerializerOptions { WriteIndented = true }), CompressionLevel.Optimal);
+            AddEntry(zip, null, MetaEntry, JsonSerializer.SerializeToUtf8Bytes(meta, Indented), CompressionLevel.Optimal);
         });
     }
 

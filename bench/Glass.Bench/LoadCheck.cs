@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Glass.Web.Load;
+namespace Glass.Bench;
 
 /// <summary>How hard a load check pushes: sessions stepping concurrently for a bounded time.</summary>
 public sealed record LoadCheckOptions
@@ -61,7 +61,7 @@ public static class LoadCheck
                 await Task.Delay(1000, token).ContinueWith(_ => { });
                 if (clock.Elapsed < deadline) progress.Report((long)clock.Elapsed.TotalSeconds, $"{runs.Sum(r => r.Frames.Count)} steps", force: true);
             }
-        });
+        }, CancellationToken.None); // the loop watches the token itself; a cancelled start would make `await reporter` throw
         await Task.WhenAll(runs.Select(run => PlayAsync(http, run, sourceKey, actions, k, options, clock, deadline, token)));
         var elapsed = clock.Elapsed;
         await reporter;
