@@ -18,5 +18,7 @@ public sealed class BenchArgs
     }
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
+    /// <summary>Whether a flag (an option without a value) was given.</summary>
+    public bool Has(string name) => _values.ContainsKey(name);
     public int GetInt(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 }

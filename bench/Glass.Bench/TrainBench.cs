@@ -8,9 +8,11 @@ using static TorchSharp.torch;
 namespace Glass.Bench;
 
 /// <summary>
-/// `train [--config FILE] [--batch N] [--frames N] [--gt N] [--steps N] [--memory-steps N]`: seconds per
-/// training step split into forward, losses, backward and optimizer; peak resident memory; and, with
-/// --memory-steps, resident memory sampled over a long loop (should stay flat after warm-up).
+/// `train [--config FILE] [--batch N] [--frames N] [--gt N] [--local-only] [--steps N] [--memory-steps N]`: seconds
+/// per training step split into forward, losses, backward and optimizer; peak resident memory; and, with
+/// --memory-steps, resident memory sampled over a long loop (should stay flat after warm-up). --local-only times
+/// staged training's local-motion step (global-motion networks frozen in eval mode, local terms only), as the
+/// trainer runs it. The last line is `seconds per step (median of N): X`, as bench/reference's script prints.
 /// Inputs are random clips of the config's size: the step time does not depend on the data.
 /// </summary>
 public static class TrainBench
@@ -24,16 +26,27 @@ public static class TrainBench
         int gt = a.GetInt("gt", Math.Min(5, frames - 1));
         int steps = a.GetInt("steps", 5);
         int memorySteps = a.GetInt("memory-steps", 0);
+        bool localOnly = a.Has("local-only");
         int threads = a.GetInt("threads", 0);
         if (threads > 0) set_num_threads(threads);
         int w = config.Data.InputSize[0], h = config.Data.InputSize[1];
 
         random.manual_seed(1);
         var model = new GlassModel(config.Model);
-        var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+        var optimizer = optim.Adam(localOnly ? model.LocalActionSeparator.parameters() : model.parameters(), lr: 1e-4);
         using var perceptual = config.Training.Perceptual.Mode == "off" ? null : PerceptualNetwork.Create("random", null, CPU);
-        model.train();
-        Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads");
+        Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, {(localOnly ? "local-motion-only step" : "full step")}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads");
+
+        // The trainer's step: a staged local step runs global motion without gradients, in eval mode.
+        GlassOutput Forward(Tensor x /* (B, T, 3, H, W) */)
+        {
+            model.train();
+            if (localOnly) foreach (var m in model.GlobalMotionNetworks) m.eval();
+            return model.Forward(x, gt, 0.4, frozenGlobalMotion: localOnly);
+        }
+        LossTerms Losses(GlassOutput output) => localOnly
+            ? LossTerms.ComputeLocalMotion(output, config.Training, perceptual)
+            : LossTerms.Compute(output, config.Training, perceptual, gmaOnly: false);
 
         var times = new List<double[]>();
         for (int s = 0; s < steps + 1; s++)
@@ -41,9 +54,9 @@ public static class TrainBench
             using var scope = NewDisposeScope();
             var x = rand(new long[] { batch, frames, 3, h, w }) * 2 - 1;
             var clock = Stopwatch.StartNew();
-            var output = model.Forward(x, gt, 0.4);
+            var output = Forward(x);
             double tForward = clock.Elapsed.TotalSeconds;
-            var losses = LossTerms.Compute(output, config.Training, perceptual, gmaOnly: false);
+            var losses = Losses(output);
             losses.Total.item<float>();
             double tLoss = clock.Elapsed.TotalSeconds - tForward;
             optimizer.zero_grad();
@@ -54,8 +67,8 @@ public static class TrainBench
             if (s > 0) times.Add([tForward, tLoss, tBackward, total - tForward - tLoss - tBackward, total]); // step 0 warms up
         }
         double Median(int i) => times.Select(t => t[i]).Order().ElementAt(times.Count / 2);
-        Console.WriteLine($"seconds per step (median of {times.Count}): {Median(4):F3}  = forward {Median(0):F3} + losses {Median(1):F3} + backward {Median(2):F3} + optimizer {Median(3):F3}");
         Console.WriteLine($"peak resident memory: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+        Console.WriteLine($"seconds per step (median of {times.Count}): {Median(4):F3}  = forward {Median(0):F3} + losses {Median(1):F3} + backward {Median(2):F3} + optimizer {Median(3):F3}");
 
         if (memorySteps > 0)
         {
@@ -65,7 +78,7 @@ public static class TrainBench
                 using (var scope = NewDisposeScope())
                 {
                     var x = rand(new long[] { batch, frames, 3, h, w }) * 2 - 1;
-                    var losses = LossTerms.Compute(model.Forward(x, gt, 0.4), config.Training, perceptual, gmaOnly: false);
+                    var losses = Losses(Forward(x));
                     optimizer.zero_grad();
                     losses.Total.backward();
                     optimizer.step();
