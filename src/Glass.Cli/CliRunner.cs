@@ -82,6 +82,7 @@ public static class CliRunner
         GlassInput.LpipsBackbone => "--lpips-backbone",
         GlassInput.Port => "--port",
         GlassInput.Host => "--host",
+        GlassInput.GenerationMode => "--generation",
         _ => throw new ArgumentOutOfRangeException(nameof(input), input, "no option for this input"),
     };
 }

@@ -31,4 +31,5 @@ public enum GlassInput
     LpipsBackbone,
     Port,
     Host,
+    GenerationMode,
 }
