@@ -15,10 +15,7 @@ public static class DemoCommand
         var scale = new Option<int?>("--scale") { Description = "Enlarge frames N times (default: to about 192 px wide)" };
         var command = new Command("demo", "Draw built-in characters, animate them with the shipped CPU model: global and local action matrices and a short video.");
         model.AddTo(command, outputOptions: false);
-        command.Options.Add(output);
-        command.Options.Add(characters);
-        command.Options.Add(frames);
-        command.Options.Add(scale);
+        foreach (var o in new Option[] { output, characters, frames, scale }) command.Options.Add(o);
         command.SetGuardedAction((result, _) =>
         {
             var checkpoint = ShippedCheckpoint.Resolve(result.GetValue(model.Checkpoint)!);
