@@ -27,8 +27,7 @@ public static class CliRunner
     /// <summary>The one-line message for errors a user can fix; null for bugs (which keep their trace).</summary>
     public static string? UserMessage(Exception e) => e switch
     {
-        GlassException { Input: { } input } g => $"{Option(input)}: {g.Message}",
-        GlassException g => g.Message,
+        GlassException g => Described(g),
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => $"permission denied: {u.Message}",
@@ -36,6 +35,21 @@ public static class CliRunner
         OperationCanceledException => "cancelled",
         AggregateException { InnerExceptions.Count: 1 } a => UserMessage(a.InnerExceptions[0]),
         _ => null,
+    };
+
+    /// <summary>"--option: message" when the error is about one input, then how to give an input left out that settles it.</summary>
+    static string Described(GlassException g)
+    {
+        var message = g.Input is { } input ? $"{Option(input)}: {g.Message}" : g.Message;
+        return g.Remedy is { } remedy ? $"{message}; {Remedy(remedy)}" : message;
+    }
+
+    /// <summary>What to pass for an input the library says was left out (<see cref="GlassException.Remedy"/>).</summary>
+    public static string Remedy(GlassInput input) => input switch
+    {
+        GlassInput.Force => $"pass {Option(input)} to overwrite it",
+        GlassInput.LpipsBackbone => $"pass {Option(input)} FILE",
+        _ => $"pass {Option(input)}",
     };
 
     /// <summary>The option that gives an input the library names in an error (the library never names flags).</summary>
@@ -62,6 +76,13 @@ public static class CliRunner
         GlassInput.Split => "--split",
         GlassInput.Identities => "--identities",
         GlassInput.VideosPerIdentity => "--videos-per-identity",
+        GlassInput.Actions => "--actions",
+        GlassInput.Scale => "--scale",
+        GlassInput.Force => "--force",
+        GlassInput.LpipsBackbone => "--lpips-backbone",
+        GlassInput.Port => "--port",
+        GlassInput.Host => "--host",
+        GlassInput.GenerationMode => "--generation",
         _ => throw new ArgumentOutOfRangeException(nameof(input), input, "no option for this input"),
     };
 }

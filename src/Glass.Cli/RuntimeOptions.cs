@@ -23,14 +23,14 @@ public sealed class RuntimeOptions
     public torch.Device Apply(ParseResult result, GlassConfig config)
     {
         if (result.GetValue(Device) is { } device) config.Runtime.Device = device.Trim().ToLowerInvariant();
-        if (result.GetValue(Threads) is { } threads)
-        {
-            if (threads < 0) throw new GlassException($"--threads: {threads} must be >= 0 (0 = libtorch's default)");
-            config.Runtime.Threads = threads;
-        }
+        if (result.GetValue(Threads) is { } threads) config.Runtime.Threads = CheckThreads(threads);
         if (!RuntimeConfig.IsDeviceName(config.Runtime.Device))
             throw new GlassException($"device '{config.Runtime.Device}' is not a device; use cpu, cuda or cuda:N");
         TorchRuntime.Initialize(config.Runtime.Threads);
         return TorchRuntime.ParseDevice(config.Runtime.Device);
     }
+
+    /// <summary>A thread count as the user gave it: 0 is libtorch's choice, a negative one an error.</summary>
+    public static int CheckThreads(int threads) =>
+        threads >= 0 ? threads : throw new GlassException($"{threads} must be >= 0 (0 = libtorch's default)") { Input = GlassInput.Threads };
 }

@@ -47,7 +47,7 @@ public sealed class PlaygroundServer : IAsyncDisposable
     {
         var options = playground.Options;
         var ip = ParseHost(options.Host);
-        if (options.Port is < 0 or > 65535) throw new GlassException($"--port {options.Port} is not a TCP port (0..65535; 0 picks a free one)");
+        if (options.Port is < 0 or > 65535) throw new GlassException($"{options.Port} is not a TCP port (0..65535; 0 picks a free one)") { Input = GlassInput.Port };
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
@@ -73,7 +73,7 @@ public sealed class PlaygroundServer : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync();
-            throw new GlassException($"cannot listen on {options.Host}:{options.Port} ({e.Message}); pick another --port or stop the other server");
+            throw new GlassException($"cannot listen on {options.Host}:{options.Port} ({e.Message}); pick another port or stop the other server") { Input = GlassInput.Port };
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost") + "/");
@@ -84,7 +84,7 @@ public sealed class PlaygroundServer : IAsyncDisposable
     {
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
         if (IPAddress.TryParse(host, out var ip)) return ip;
-        throw new GlassException($"--host '{host}' is not an IP address; use 127.0.0.1 (default, this machine only), localhost, or an interface address such as 0.0.0.0");
+        throw new GlassException($"'{host}' is not an IP address; use 127.0.0.1 (default, this machine only), localhost, or an interface address such as 0.0.0.0") { Input = GlassInput.Host };
     }
 
     /// <summary>Runs until <paramref name="token"/> is cancelled or the host is asked to stop (ASP.NET's console lifetime takes Ctrl-C and SIGTERM).</summary>

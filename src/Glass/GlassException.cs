@@ -7,4 +7,8 @@ public class GlassException(string message, Exception? inner = null) : Exception
 {
     /// <summary>The input the error is about, or null when it is about no single one.</summary>
     public GlassInput? Input { get; init; }
+
+    /// <summary>An input the caller left out that would settle the error (<see cref="GlassInput.Force"/> for an
+    /// existing output, a second weights file); the CLI says after the message which option gives it.</summary>
+    public GlassInput? Remedy { get; init; }
 }

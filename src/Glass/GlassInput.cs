@@ -24,4 +24,12 @@ public enum GlassInput
     Split,
     Identities,
     VideosPerIdentity,
+    Actions,
+    Scale,
+    /// <summary>The switch that lets an existing output be replaced (a <see cref="GlassException.Remedy"/>).</summary>
+    Force,
+    LpipsBackbone,
+    Port,
+    Host,
+    GenerationMode,
 }

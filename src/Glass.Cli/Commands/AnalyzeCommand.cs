@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Glass.Checkpoints;
-using Glass.Data;
 using Glass.Evaluation;
 
 namespace Glass.Cli.Commands;
@@ -18,11 +17,10 @@ public static class AnalyzeCommand
         var output = new Option<string>("--out") { Description = "Output folder (replaced): analysis.json, masks/, backgrounds/, reconstructions/", Required = true };
         var runtime = new RuntimeOptions();
 
-        var command = new Command("analyze", "Run a model teacher-forced on a clip; write its shifts, local actions, masks, inpainted backgrounds and reconstructions.");
-        command.Options.Add(config);
-        command.Options.Add(checkpoint);
-        command.Options.Add(frames);
-        command.Options.Add(output);
+        var command = new Command("analyze", "Run a model teacher-forced on a clip; write its shifts, local actions, masks, inpainted backgrounds and reconstructions.")
+        {
+            config, checkpoint, frames, output,
+        };
         runtime.AddTo(command);
         command.SetGuardedAction((result, _) =>
         {
@@ -32,11 +30,7 @@ public static class AnalyzeCommand
             var framesDir = result.GetValue(frames)!;
             var outDir = result.GetValue(output)!;
             CheckOutputFolder(outDir, framesDir);
-            // Frames first: a bad folder is reported before the (slow) model load.
-            using var clip = ClipFrames.Read(framesDir, store.Config.Data, device);
-            using var model = store.Load(device);
-            Console.Error.WriteLine($"analyzing {clip.shape[1]} frames of {clip.shape[4]}x{clip.shape[3]} on {device}...");
-            using var analysis = ClipAnalysis.Run(model, store.Config, clip);
+            using var analysis = ClipAnalysis.Run(store, device, framesDir, Console.Error.WriteLine);
             analysis.Write(outDir);
             Console.WriteLine($"{outDir}: analysis.json, masks/, backgrounds/, reconstructions/ for {analysis.Frames} frames ({clock.Elapsed.TotalSeconds:F1} s)");
             return 0;

@@ -6,26 +6,19 @@ namespace Glass.Cli.Commands;
 /// <summary>`glass demo`: the README's main command; no data and no download needed.</summary>
 public static class DemoCommand
 {
-    public const string DefaultCheckpoint = "checkpoints/wsprites-cpu.glass";
-
     public static Command Create()
     {
-        var model = new AnimatorOptions(DefaultCheckpoint);
+        var model = new AnimatorOptions(ShippedCheckpoint.Default);
         var output = new Option<string>("--out") { Description = "Folder for the demo's files (its own files there are replaced)", DefaultValueFactory = _ => "demo-output" };
         var characters = new Option<int>("--characters") { Description = "How many built-in characters to draw (matrix rows)", DefaultValueFactory = _ => 3 };
         var frames = new Option<int>("--frames") { Description = "Frames per matrix cell, the start included", DefaultValueFactory = _ => 8 };
         var scale = new Option<int?>("--scale") { Description = "Enlarge frames N times (default: to about 192 px wide)" };
         var command = new Command("demo", "Draw built-in characters, animate them with the shipped CPU model: global and local action matrices and a short video.");
         model.AddTo(command, outputOptions: false);
-        command.Options.Add(output);
-        command.Options.Add(characters);
-        command.Options.Add(frames);
-        command.Options.Add(scale);
+        foreach (var o in new Option[] { output, characters, frames, scale }) command.Options.Add(o);
         command.SetGuardedAction((result, _) =>
         {
-            var checkpoint = result.GetValue(model.Checkpoint)!;
-            if (!File.Exists(checkpoint) && checkpoint == DefaultCheckpoint && FindShipped() is { } shipped)
-                checkpoint = shipped; // run from outside the repository
+            var checkpoint = ShippedCheckpoint.Resolve(result.GetValue(model.Checkpoint)!);
             using var animator = model.Load(result, checkpoint);
             Console.Error.WriteLine($"demo: {checkpoint} ({animator.Config.Name}, {animator.Width}x{animator.Height}, {animator.NumLocalActions} local actions) on {animator.Device.type}");
             var outputs = Demo.Run(animator, result.GetValue(output)!, result.GetValue(characters), result.GetValue(frames), result.GetValue(scale),
@@ -40,16 +33,5 @@ public static class DemoCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The shipped checkpoint next to the program's repository (when run from another folder).</summary>
-    internal static string? FindShipped()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, DefaultCheckpoint);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

@@ -8,9 +8,6 @@ namespace Glass.Cli.Commands;
 /// dataset split, written as metrics.json, report.md and plots (the run itself is <see cref="EvaluationRun"/>).</summary>
 public static class EvaluateCommand
 {
-    static readonly string[] Printed = ["mask_iou", "fg_shift_error_px", "fg_angle_match", "bg_angle_match", "nmi_global", "nmi_random", "psnr", "ssim",
-        "fg_l1_teacher", "fg_l1_generated", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval"];
-
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "model to evaluate: a Glass checkpoint, or a reference PyTorch checkpoint with --config", Required = true };
@@ -39,19 +36,12 @@ public static class EvaluateCommand
             var report = EvaluationRun.Run(store, runtime.Apply(r, store.Config), new EvaluationRequest
             {
                 DataRoot = r.GetValue(data)!, Split = r.GetValue(split)!, Frames = r.GetValue(frames), Stride = r.GetValue(stride),
-                BatchSize = r.GetValue(batchSize), MaxClips = r.GetValue(maxClips),
-                Mode = r.GetValue(generation) switch
-                {
-                    "reference" => GenerationMode.Reference,
-                    "autoregressive" => GenerationMode.Autoregressive,
-                    var other => throw new GlassException($"--generation: unknown mode '{other}' (use reference or autoregressive)"),
-                },
+                BatchSize = r.GetValue(batchSize), MaxClips = r.GetValue(maxClips), Mode = EvaluationRequest.ParseMode(r.GetValue(generation)!),
                 LpipsWeights = r.GetValue(lpips), LpipsBackboneWeights = r.GetValue(lpipsBackbone), InceptionWeights = r.GetValue(inception), I3dWeights = r.GetValue(i3d),
                 MissingNetworkReason = Missing,
             }, cancel);
             var written = EvaluationReportWriter.Write(report, r.GetValue(output)!);
-            foreach (var key in Printed)
-                if (report.Metrics[key] is { } v) Console.WriteLine($"{key,-20} {v:G4}");
+            foreach (var line in EvaluationReportWriter.Summary(report)) Console.WriteLine(line);
             Console.WriteLine($"wrote {string.Join(", ", written)} ({report.Setup.Last().Value})");
             return 0;
         });

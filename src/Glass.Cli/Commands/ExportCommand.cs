@@ -24,9 +24,7 @@ public static class ExportCommand
         {
             TorchRuntime.Initialize();
             var target = r.GetValue(output)!;
-            if (File.Exists(target) && !r.GetValue(force))
-                throw new GlassException($"{target} exists; pass --force to overwrite it");
-            if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } dir) Directory.CreateDirectory(dir);
+            OutputFile.Prepare(target, r.GetValue(force));
             using var c = GlassCheckpoint.Read(r.GetValue(checkpoint)!);
             if (r.GetValue(pytorch)) c.ExportStateDict(target);
             else

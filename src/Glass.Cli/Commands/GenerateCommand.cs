@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Glass.Generation;
 using Glass.IO;
 
 namespace Glass.Cli.Commands;
@@ -20,34 +19,18 @@ public static class GenerateCommand
         var showMasks = new Option<bool>("--show-masks") { Description = "Also show foregrounds and masks (beside each frame; subfolders for PNG frames)" };
         var command = new Command("generate", "Animate an image with global and local actions.");
         model.AddTo(command);
-        command.Options.Add(image);
-        command.Options.Add(actions);
-        command.Options.Add(output);
-        command.Options.Add(showMasks);
+        foreach (var o in new Option[] { image, actions, output, showMasks }) command.Options.Add(o);
         command.SetGuardedAction((result, _) =>
         {
             var outPath = result.GetValue(output)!;
             var options = model.Output(result);
-            var format = AnimationWriter.Check(outPath, options); // fail before the model runs
+            AnimationWriter.Check(outPath, options); // fail before the model runs
             using var animator = model.Load(result);
             var spec = animator.ParseActions(result.GetValue(actions)!);
             using var start = animator.ReadImage(result.GetValue(image)!).unsqueeze(0);
             using var clip = animator.Play(start, spec.Steps, progress: AnimatorOptions.Progress("generate"));
-
-            var frames = FrameLayout.FromBatch(clip.Frames[0]);
-            IReadOnlyList<RgbImage> written = frames;
-            Dictionary<string, IReadOnlyList<RgbImage>>? extras = null;
-            if (result.GetValue(showMasks))
-            {
-                var foregrounds = FrameLayout.FromBatch(clip.Foregrounds[0]);
-                var masks = FrameLayout.FromBatch(clip.Masks[0], isMask: true);
-                if (format == AnimationFormat.PngFolder)
-                    extras = new() { ["foregrounds"] = foregrounds, ["masks"] = masks };
-                else
-                    written = frames.Select((f, t) => FrameLayout.Beside([f, foregrounds[t], masks[t]], ActionMatrix.Gap, (255, 255, 255))).ToList();
-            }
-            var path = AnimationWriter.Write(outPath, written, options, extras);
-            Console.WriteLine($"wrote {path}: {frames.Length} frames (the start and {spec.Count} steps: {spec}), {written[0].Width * options.Scale}x{written[0].Height * options.Scale}");
+            var (path, width, height) = clip.Write(outPath, options, result.GetValue(showMasks));
+            Console.WriteLine($"wrote {path}: {clip.Length} frames (the start and {spec.Count} steps: {spec}), {width * options.Scale}x{height * options.Scale}");
             return 0;
         });
         return command;

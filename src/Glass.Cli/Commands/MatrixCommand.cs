@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Glass.Generation;
-using Glass.IO;
 
 namespace Glass.Cli.Commands;
 
@@ -19,31 +18,21 @@ public static class MatrixCommand
         var output = new Option<string>("--out") { Description = "FILE.gif or FILE.mp4 (the animation); a PNG strip is written beside it as FILE.png", Required = true };
         var command = new Command("matrix", "Action matrices: each starting image (rows) animated with each action (columns); animated GIF/MP4 and a PNG strip.");
         model.AddTo(command);
-        command.Options.Add(images);
-        command.Options.Add(kind);
-        command.Options.Add(frames);
-        command.Options.Add(local);
-        command.Options.Add(global);
-        command.Options.Add(output);
+        foreach (var o in new Option[] { images, kind, frames, local, global, output }) command.Options.Add(o);
         command.SetGuardedAction((result, _) =>
         {
             var outPath = result.GetValue(output)!;
             var options = model.Output(result);
-            if (AnimationWriter.Check(outPath, options) == AnimationFormat.PngFolder)
-                throw new GlassException($"{outPath}: give a .gif or .mp4 file for the matrix (a PNG strip is written beside it)");
-            var stripPath = Path.ChangeExtension(outPath, ".png");
-            OutputFile.Prepare(stripPath, options.Force);
+            ActionMatrix.CheckOutputs(outPath, options);
             var matrixKind = result.GetValue(kind) == "local" ? ActionMatrixKind.Local : ActionMatrixKind.Global;
 
             using var animator = model.Load(result);
             using var starts = animator.ReadImages(result.GetValue(images)!);
             var matrix = ActionMatrix.Build(animator, starts, matrixKind, result.GetValue(frames), result.GetValue(local), result.GetValue(global),
                 AnimatorOptions.Progress("matrix"));
-            var path = AnimationWriter.Write(outPath, matrix.AnimationFrames(), options);
-            var strip = matrix.Strip().ScaleNearest(options.Scale);
-            ImageIO.WritePng(stripPath, strip);
-            Console.WriteLine($"wrote {path}: {matrix.Rows} rows (images) x {matrix.Columns.Count} columns ({string.Join(", ", matrix.Columns.Select(c => c.Label))}), {matrix.Frames} frames");
-            Console.WriteLine($"wrote {Path.GetFullPath(stripPath)}: one line per (image, action), frames left to right");
+            var (path, strip) = matrix.Write(outPath, options);
+            Console.WriteLine($"wrote {path}: {matrix.Rows} rows (images) x {matrix.Columns.Count} columns ({matrix.ColumnLabels}), {matrix.Frames} frames");
+            Console.WriteLine($"wrote {strip}: one line per (image, action), frames left to right");
             return 0;
         });
         return command;

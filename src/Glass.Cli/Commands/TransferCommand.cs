@@ -18,11 +18,7 @@ public static class TransferCommand
         var withBackground = new Option<bool>("--with-background") { Description = "Also move the background as the source's background moves" };
         var command = new Command("transfer", "Motion transfer: read the global and local actions of a source clip and replay them from another image.");
         model.AddTo(command);
-        command.Options.Add(source);
-        command.Options.Add(image);
-        command.Options.Add(output);
-        command.Options.Add(maxFrames);
-        command.Options.Add(withBackground);
+        foreach (var o in new Option[] { source, image, output, maxFrames, withBackground }) command.Options.Add(o);
         command.SetGuardedAction((result, _) =>
         {
             var outPath = result.GetValue(output)!;

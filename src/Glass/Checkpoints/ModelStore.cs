@@ -42,6 +42,11 @@ public sealed class ModelStore
         return new ModelStore(checkpointPath, configPath, format, given);
     }
 
+    /// <summary>The configuration a file describes: a YAML config (.yaml, .yml), or the one a checkpoint carries.</summary>
+    public static GlassConfig ConfigOf(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            ? GlassConfig.Load(path) : Open(path).Config;
+
     /// <summary>Opens and loads in one call: the configuration and the model, in eval mode on <paramref name="device"/>.</summary>
     public static (GlassConfig Config, GlassModel Model) Load(string checkpointPath, Device? device = null, string? configPath = null)
     {

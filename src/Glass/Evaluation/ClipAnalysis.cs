@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glass.Checkpoints;
 using Glass.Config;
+using Glass.Data;
 using Glass.IO;
 using Glass.Model;
 using TorchSharp;
@@ -49,6 +51,16 @@ public sealed class ClipAnalysis : IDisposable
     {
         var flat = pairs.cpu().to(ScalarType.Float64).contiguous().data<double>().ToArray();
         return Enumerable.Range(0, flat.Length / 2).Select(i => new[] { flat[2 * i], flat[2 * i + 1] }).ToArray();
+    }
+
+    /// <summary>Reads the folder of frames (first: a bad folder is reported before the slow model load), loads the
+    /// checkpoint's model on <paramref name="device"/> and runs it on the clip; <paramref name="log"/> hears what runs.</summary>
+    public static ClipAnalysis Run(ModelStore store, Device device, string framesDir, Action<string>? log = null)
+    {
+        using var clip = ClipFrames.Read(framesDir, store.Config.Data, device);
+        using var model = store.Load(device);
+        log?.Invoke($"analyzing {clip.shape[1]} frames of {clip.shape[4]}x{clip.shape[3]} on {device}...");
+        return Run(model, store.Config, clip);
     }
 
     /// <summary>Runs the model (eval mode, no gradients) on a clip.</summary>

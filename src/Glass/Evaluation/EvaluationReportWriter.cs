@@ -14,6 +14,14 @@ public static class EvaluationReportWriter
     public const string MetricsFile = "metrics.json", ReportFile = "report.md",
         SamplesImage = "samples.png", ForegroundImage = "foregrounds.png", ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
 
+    /// <summary>The figures `glass evaluate` prints when done: the paper's, the video quality and the foreground's.</summary>
+    public static readonly string[] SummaryKeys = ["mask_iou", "fg_shift_error_px", "fg_angle_match", "bg_angle_match", "nmi_global", "nmi_random", "psnr", "ssim",
+        "fg_l1_teacher", "fg_l1_generated", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval"];
+
+    /// <summary>One "key value" line per <see cref="SummaryKeys"/> figure that has a value.</summary>
+    public static IEnumerable<string> Summary(EvaluationReport report) =>
+        SummaryKeys.Where(key => report.Metrics[key] is not null).Select(key => $"{key,-20} {report.Metrics[key]:G4}");
+
     /// <summary>Writes every file; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationReport report, string outDir)
     {

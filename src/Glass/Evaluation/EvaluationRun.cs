@@ -28,6 +28,14 @@ public sealed record EvaluationRequest
     public string? I3dWeights { get; init; }
     /// <summary>Why a metric network is missing, per metric key ("lpips", "fid", "fvd"), for the report.</summary>
     public Func<string, string>? MissingNetworkReason { get; init; }
+
+    /// <summary>The <see cref="GenerationMode"/> named "reference" or "autoregressive".</summary>
+    public static GenerationMode ParseMode(string name) => name switch
+    {
+        "reference" => GenerationMode.Reference,
+        "autoregressive" => GenerationMode.Autoregressive,
+        _ => throw new GlassException($"unknown mode '{name}' (use reference or autoregressive)") { Input = GlassInput.GenerationMode },
+    };
 }
 
 /// <summary>Runs an evaluation end to end: loads the model (by <see cref="ModelStore"/>'s policy) and the metric

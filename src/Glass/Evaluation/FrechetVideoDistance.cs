@@ -8,37 +8,18 @@ namespace Glass.Evaluation;
 /// frame resized to 224×224 with TensorFlow 1's bilinear resize (no half-pixel centres), scaled to [-1, 1], the
 /// clip embedded by I3D (time-averaged Kinetics-400 logits), one Gaussian per set. Unlike the reference, which
 /// feeds I3D in batches of exactly 16 clips and drops the remainder, every clip counts.</summary>
-public sealed class FrechetVideoDistance(InceptionI3d network, int batchSize = 4)
+public sealed class FrechetVideoDistance(InceptionI3d network, int batchSize = 4) : FrechetFeatureDistance(network, batchSize)
 {
-    readonly List<Tensor> real = [], generated = [];
-
     /// <summary>Adds clips in [0, 1]: (B, T, 3, H, W).</summary>
-    public void Add(Tensor realClips /* (B, T, 3, H, W) */, Tensor generatedClips /* (B, T, 3, H, W) */)
-    {
-        real.AddRange(Embed(realClips));
-        generated.AddRange(Embed(generatedClips));
-    }
+    public void Add(Tensor realClips /* (B, T, 3, H, W) */, Tensor generatedClips /* (B, T, 3, H, W) */) =>
+        AddSamples(Checked(realClips), Checked(generatedClips));
 
-    public int Count => real.Sum(t => (int)t.shape[0]);
+    static Tensor Checked(Tensor clips /* (B, T, 3, H, W) */) =>
+        clips.dim() == 5 ? clips : throw new GlassException($"FVD: clips must be (B, T, 3, H, W), got {MaskIoU.Shape(clips)}");
 
-    public double Compute()
-    {
-        using var scope = NewDisposeScope();
-        return FrechetDistance.FromFeatures(cat(real, 0), cat(generated, 0));
-    }
-
-    IEnumerable<Tensor> Embed(Tensor clips)
-    {
-        if (clips.dim() != 5) throw new GlassException($"FVD: clips must be (B, T, 3, H, W), got {MaskIoU.Shape(clips)}");
-        var device = network.parameters().First().device;
-        for (long start = 0; start < clips.shape[0]; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            var batch = clips.narrow(0, start, Math.Min(batchSize, clips.shape[0] - start)).to(float32).to(device);
-            var resized = ResizeBilinearTf1(batch, InceptionI3d.InputSize, InceptionI3d.InputSize) * 2 - 1;
-            yield return network.call(resized.permute(0, 2, 1, 3, 4)).cpu().to(float64).MoveToOuterDisposeScope();
-        }
-    }
+    /// <returns>(n, 3, T, 224, 224) in [-1, 1], I3D's layout</returns>
+    protected override Tensor NetworkInput(Tensor batch /* (n, T, 3, H, W) in [0, 1] */) =>
+        (ResizeBilinearTf1(batch, InceptionI3d.InputSize, InceptionI3d.InputSize) * 2 - 1).permute(0, 2, 1, 3, 4);
 
     /// <summary>TensorFlow 1's <c>resize_bilinear</c> (align_corners=False, no half-pixel centres): output pixel i
     /// samples the input at i·(in/out), interpolating linearly, clamped at the last pixel. (..., H, W) → (..., h, w).</summary>

@@ -94,4 +94,28 @@ public sealed class ActionMatrix
                 lines.AddRange(_cells[r][c]);
         return FrameLayout.Grid(lines, Frames, Gap, GapColor);
     }
+
+    /// <summary>The column actions, as messages list them.</summary>
+    public string ColumnLabels => string.Join(", ", Columns.Select(c => c.Label));
+
+    /// <summary>Fails early (before any generation) unless <paramref name="path"/> is a GIF or MP4 that may be written,
+    /// and its PNG strip beside it too; creates their folder.</summary>
+    public static void CheckOutputs(string path, AnimationOptions options)
+    {
+        if (AnimationWriter.Check(path, options) == AnimationFormat.PngFolder)
+            throw new GlassException($"{path}: give a .gif or .mp4 file for the matrix (a PNG strip is written beside it)");
+        OutputFile.Prepare(StripPath(path), options.Force);
+    }
+
+    /// <summary>Writes the animation to <paramref name="path"/> and the <see cref="Strip"/> beside it as a PNG of the
+    /// same name, both enlarged by the options' scale; returns their full paths.</summary>
+    public (string Animation, string Strip) Write(string path, AnimationOptions options)
+    {
+        var animation = AnimationWriter.Write(path, AnimationFrames(), options);
+        var strip = Path.GetFullPath(StripPath(path));
+        ImageIO.WritePng(strip, Strip().ScaleNearest(options.Scale));
+        return (animation, strip);
+    }
+
+    static string StripPath(string path) => Path.ChangeExtension(path, ".png");
 }

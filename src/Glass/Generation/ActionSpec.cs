@@ -18,7 +18,7 @@ public sealed class ActionSpec
     public const double MaxShift = 2.0;
     const long MaxFileBytes = 1 << 20;
 
-    ActionSpec(IReadOnlyList<ActionStep> steps, string source)
+    ActionSpec(IReadOnlyList<ActionStep> steps, string? source)
     {
         Steps = steps;
         Source = source;
@@ -27,14 +27,15 @@ public sealed class ActionSpec
     /// <summary>The expanded steps (counts applied), in order.</summary>
     public IReadOnlyList<ActionStep> Steps { get; }
 
-    /// <summary>Where the text came from: "--actions" or a file path (used in messages).</summary>
-    public string Source { get; }
+    /// <summary>Where the text came from (a file path, or a label such as "demo actions"); null for text the caller
+    /// gave as its actions input, whose errors carry <see cref="GlassInput.Actions"/>.</summary>
+    public string? Source { get; }
 
     public int Count => Steps.Count;
 
     /// <summary>Reads <paramref name="argument"/> as a file when such a file exists, else as the SPEC text itself.</summary>
     public static ActionSpec Load(string argument, IReadOnlyDictionary<string, double[]> globalActions, int numLocalActions,
-        string optionName = "--actions", int maxSteps = DefaultMaxSteps)
+        int maxSteps = DefaultMaxSteps)
     {
         if (File.Exists(argument))
         {
@@ -43,13 +44,14 @@ public sealed class ActionSpec
                 throw new GlassException($"{argument}: action file is {size} bytes; an action list should be far below {MaxFileBytes} bytes (one action per line)");
             return Parse(File.ReadAllText(argument), globalActions, numLocalActions, argument, maxSteps, isFile: true);
         }
-        return Parse(argument, globalActions, numLocalActions, optionName, maxSteps);
+        return Parse(argument, globalActions, numLocalActions, maxSteps: maxSteps);
     }
 
     /// <summary>Parses SPEC text. <paramref name="globalActions"/> maps names to (dx, dy) (config
     /// generation.actions); local ids must be in 0..<paramref name="numLocalActions"/>-1.</summary>
+    /// <param name="source">what messages name as the text's origin; null = the caller's actions input</param>
     public static ActionSpec Parse(string text, IReadOnlyDictionary<string, double[]> globalActions, int numLocalActions,
-        string source = "--actions", int maxSteps = DefaultMaxSteps, bool isFile = false)
+        string? source = null, int maxSteps = DefaultMaxSteps, bool isFile = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (numLocalActions < 1) throw new ArgumentOutOfRangeException(nameof(numLocalActions), "a model has at least one local action");
@@ -67,8 +69,8 @@ public sealed class ActionSpec
         for (int lineIndex = 0; lineIndex < lines.Length; lineIndex++)
         {
             var line = lines[lineIndex].Replace('\t', ' ');
-            var where = multiLine ? $"{source}:{lineIndex + 1}" : source;
-            var context = new LineContext(where, line);
+            var where = !multiLine ? source : source is null ? $"line {lineIndex + 1}" : $"{source}:{lineIndex + 1}";
+            var context = new LineContext(where, line, InputOf(source));
             var comment = line.IndexOf('#');
             var content = comment >= 0 ? line[..comment] : line;
             foreach (var (start, length) in Items(content, context))
@@ -80,7 +82,7 @@ public sealed class ActionSpec
             }
         }
         if (steps.Count == 0)
-            throw new GlassException($"{source}: no actions given (example: right*4:2 stay*6:5 up*3:0; known names: {string.Join(", ", globalActions.Keys)})");
+            throw new GlassException(Located(source, $"no actions given (example: right*4:2 stay*6:5 up*3:0; known names: {string.Join(", ", globalActions.Keys)})")) { Input = InputOf(source) };
         return new ActionSpec(steps, source);
     }
 
@@ -102,11 +104,16 @@ public sealed class ActionSpec
         return sb.ToString();
     }
 
-    sealed record LineContext(string Where, string Line)
+    /// <summary>Text without a source of its own is the caller's actions input.</summary>
+    static GlassInput? InputOf(string? source) => source is null ? GlassInput.Actions : null;
+
+    static string Located(string? where, string message) => where is null ? message : $"{where}: {message}";
+
+    sealed record LineContext(string? Where, string Line, GlassInput? Input)
     {
         const int Window = 60;
 
-        /// <summary>"where: message" then the line with carets under [start, start+length).</summary>
+        /// <summary>"where: message" (or the message alone) then the line with carets under [start, start+length).</summary>
         public GlassException Error(int start, int length, string message)
         {
             length = Math.Max(1, length);
@@ -120,7 +127,7 @@ public sealed class ActionSpec
                 shown = (from > 0 ? "..." : "") + Line[from..to] + (to < Line.Length ? "..." : "");
                 offset = start - from + (from > 0 ? 3 : 0);
             }
-            return new GlassException($"{Where}: {message}\n  {shown.TrimEnd()}\n  {new string(' ', offset)}{new string('^', length)}");
+            return new GlassException($"{Located(Where, message)}\n  {shown.TrimEnd()}\n  {new string(' ', offset)}{new string('^', length)}") { Input = Input };
         }
     }
 

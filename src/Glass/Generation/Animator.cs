@@ -81,8 +81,7 @@ public sealed class Animator : IDisposable
     public int StepsTaken { get; private set; }
 
     /// <summary>Parses an action SPEC (or a file of one) against this model's names and K.</summary>
-    public ActionSpec ParseActions(string specOrFile, string optionName = "--actions") =>
-        ActionSpec.Load(specOrFile, GlobalActions, NumLocalActions, optionName);
+    public ActionSpec ParseActions(string specOrFile) => ActionSpec.Load(specOrFile, GlobalActions, NumLocalActions);
 
     /// <summary>An ActionStep for a named global action.</summary>
     public ActionStep Named(string name, int localAction = 0)

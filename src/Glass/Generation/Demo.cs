@@ -61,11 +61,9 @@ public static class Demo
         (string Gif, string Png) Matrix(ActionMatrixKind kind, string name)
         {
             var matrix = ActionMatrix.Build(animator, starts, kind, frames);
-            var gif = AnimationWriter.Write(PathOf($"{name}.gif"), matrix.AnimationFrames(), options);
-            var png = PathOf($"{name}.png");
-            ImageIO.WritePng(png, matrix.Strip().ScaleNearest(s));
-            log?.Invoke($"{name}: {matrix.Rows} rows x {matrix.Columns.Count} columns ({string.Join(", ", matrix.Columns.Select(c => c.Label))}), {matrix.Frames} frames");
-            return (gif, png);
+            var written = matrix.Write(PathOf($"{name}.gif"), options);
+            log?.Invoke($"{name}: {matrix.Rows} rows x {matrix.Columns.Count} columns ({matrix.ColumnLabels}), {matrix.Frames} frames");
+            return written;
         }
         var global = Matrix(ActionMatrixKind.Global, "global-matrix");
         var local = Matrix(ActionMatrixKind.Local, "local-matrix");

@@ -6,7 +6,7 @@ namespace Glass.IO;
 public sealed record AnimationOptions(double Fps = 10, int Scale = 1, bool Force = false, GifPaletteMode Palette = GifPaletteMode.Global);
 
 /// <summary>Writes a frame sequence in the format its path asks for (<see cref="AnimationFormat"/>),
-/// with the output policy of <see cref="OutputFile"/>: folders created, --force to replace, atomic.</summary>
+/// with the output policy of <see cref="OutputFile"/>: folders created, replaced only when forced, atomic.</summary>
 public static class AnimationWriter
 {
     public const int MaxScale = 16;
@@ -26,8 +26,8 @@ public static class AnimationWriter
     /// <summary>Fails early (before any generation) when the output could not be written.</summary>
     public static AnimationFormat Check(string path, AnimationOptions options)
     {
-        if (options.Scale is < 1 or > MaxScale) throw new GlassException($"--scale {options.Scale}: use 1..{MaxScale}");
-        if (!(options.Fps > 0) || options.Fps > 100) throw new GlassException($"--fps {options.Fps}: use a rate in (0, 100]");
+        if (options.Scale is < 1 or > MaxScale) throw new GlassException($"enlargement {options.Scale}: use 1..{MaxScale}") { Input = GlassInput.Scale };
+        if (!(options.Fps > 0) || options.Fps > 100) throw new GlassException($"{options.Fps} frames per second: use a rate in (0, 100]") { Input = GlassInput.Fps };
         var format = FormatOf(path);
         if (format == AnimationFormat.PngFolder) CheckFolder(Path.GetFullPath(path), options.Force);
         else OutputFile.Prepare(path, options.Force);
@@ -66,7 +66,7 @@ public static class AnimationWriter
     {
         if (File.Exists(full)) throw new GlassException($"{full} is a file; a PNG frame folder needs a folder name (or use .gif/.mp4)");
         if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return;
-        if (!force) throw new GlassException($"{full} exists and is not empty; pass --force to replace its frames");
+        if (!force) throw new GlassException($"{full} exists and is not empty") { Remedy = GlassInput.Force };
         // Only replace what this writer makes: PNG frames and subfolders of PNG frames.
         foreach (var entry in Directory.EnumerateFileSystemEntries(full, "*", SearchOption.AllDirectories))
             if (File.Exists(entry) && !entry.EndsWith(".png", StringComparison.OrdinalIgnoreCase))

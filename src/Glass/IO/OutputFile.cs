@@ -1,7 +1,7 @@
 namespace Glass.IO;
 
 /// <summary>The output policy of every command that writes results: the folder is created and an
-/// existing file is replaced only when the user said --force. Writes themselves go through
+/// existing file is replaced only when the caller says so (force). Writes themselves go through
 /// <see cref="AtomicFile"/> (or a temp name from <see cref="TempPath"/> and <see cref="Commit"/>).</summary>
 public static class OutputFile
 {
@@ -13,7 +13,7 @@ public static class OutputFile
         if (Directory.Exists(full) && !Path.EndsInDirectorySeparator(path) && Path.HasExtension(full))
             throw new GlassException($"{path}: a folder of that name exists; choose another output file name");
         if (File.Exists(full) && !force)
-            throw new GlassException($"{path} exists; pass --force to overwrite it");
+            throw new GlassException($"{path} exists") { Remedy = GlassInput.Force };
         var folder = Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(folder))
         {

@@ -115,9 +115,10 @@ public class PretrainedNetworkTests : IDisposable
         var vggFile = Path.Combine(dir, "vgg16.pth");
         PyTorchPickler.PickleStateDict(vggFile, new Lpips(LpipsBackbone.Vgg16).state_dict().Where(p => p.Key.StartsWith("features")).ToDictionary(p => p.Key, p => p.Value));
 
-        var noBackbone = Assert.Throws<GlassException>(() => Lpips.Load(linFile, null, CPU)).Message;
+        var noBackboneError = Assert.Throws<GlassException>(() => Lpips.Load(linFile, null, CPU));
+        var noBackbone = noBackboneError.Message;
         Assert.Contains("LPIPS with a torchvision AlexNet backbone", noBackbone);
-        Assert.Contains("--lpips-backbone", noBackbone);
+        Assert.Equal(GlassInput.LpipsBackbone, noBackboneError.Remedy);
         var wrongBackbone = Assert.Throws<GlassException>(() => Lpips.Load(linFile, vggFile, CPU)).Message;
         Assert.Contains("wrong shape", wrongBackbone);
         Assert.Contains("'features.0.weight'", wrongBackbone + noBackbone);

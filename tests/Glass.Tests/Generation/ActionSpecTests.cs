@@ -60,6 +60,7 @@ public class ActionSpecTests
         File.WriteAllText(file, "right*4:2\nstay*0:5\n");
         var e = Assert.Throws<GlassException>(() => ActionSpec.Load(file, Actions, 6));
         Assert.StartsWith($"{file}:2: repeat count 0", e.Message);
+        Assert.Null(e.Input); // the message names the file
         Assert.Equal("0", Marked(e));
     }
 
@@ -82,7 +83,7 @@ public class ActionSpecTests
     public void BadSpecsMarkTheBadPart(string text, string marked, string message)
     {
         var e = Assert.Throws<GlassException>(() => Parse(text));
-        Assert.StartsWith("--actions: ", e.Message);
+        Assert.Equal(GlassInput.Actions, e.Input);
         Assert.Contains(message, e.Message.Split('\n')[0]);
         Assert.Equal(text, e.Message.Split('\n')[1].Trim());
         Assert.Equal(marked, Marked(e));
@@ -94,6 +95,7 @@ public class ActionSpecTests
         Assert.Equal(3, Parse("stay:3", k: 4).Steps[0].LocalAction);
         var e = Assert.Throws<GlassException>(() => Parse("stay:4", k: 4));
         Assert.Contains("this model has 4 local actions (0..3)", e.Message);
+        Assert.StartsWith("line 2: local action id 4", Assert.Throws<GlassException>(() => Parse("stay\nstay:4", k: 4)).Message);
     }
 
     [Fact]

@@ -178,17 +178,18 @@ public class VideoOutputTests
         var frames = FewColourFrames(2);
         AnimationWriter.Write(gif, frames, new AnimationOptions());
         var e = Assert.Throws<GlassException>(() => AnimationWriter.Write(gif, frames, new AnimationOptions()));
-        Assert.Contains("--force", e.Message);
+        Assert.Equal((GlassInput?)GlassInput.Force, e.Remedy);
+        Assert.EndsWith("a.gif exists", e.Message);
         AnimationWriter.Write(gif, FewColourFrames(3), new AnimationOptions(Force: true));
         Assert.Equal(3, DecodedVideo.DecodeGif(gif).Frames.Count);
 
         var dir = Path.Combine(root, "frames");
         AnimationWriter.Write(dir, frames, new AnimationOptions());
-        Assert.Contains("--force", Assert.Throws<GlassException>(() => AnimationWriter.Write(dir, frames, new AnimationOptions())).Message);
+        Assert.Equal((GlassInput?)GlassInput.Force, Assert.Throws<GlassException>(() => AnimationWriter.Write(dir, frames, new AnimationOptions())).Remedy);
         AnimationWriter.Write(dir, FewColourFrames(3), new AnimationOptions(Force: true));
         Assert.Equal(3, Directory.GetFiles(dir).Length);
 
-        // --force never deletes a folder holding anything but frames.
+        // Forcing never deletes a folder holding anything but frames.
         File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine");
         Assert.Contains("notes.txt", Assert.Throws<GlassException>(() => AnimationWriter.Write(dir, frames, new AnimationOptions(Force: true))).Message);
         Assert.True(File.Exists(Path.Combine(dir, "notes.txt")));
@@ -199,7 +200,8 @@ public class VideoOutputTests
     {
         var root = TestPaths.NewTempDir();
         Assert.Contains("use .gif, .mp4", Assert.Throws<GlassException>(() => AnimationWriter.Write(Path.Combine(root, "x.avi"), FewColourFrames(1), new AnimationOptions())).Message);
-        Assert.Contains("--scale 0", Assert.Throws<GlassException>(() => AnimationWriter.Write(Path.Combine(root, "x.gif"), FewColourFrames(1), new AnimationOptions(Scale: 0))).Message);
+        var scale = Assert.Throws<GlassException>(() => AnimationWriter.Write(Path.Combine(root, "x.gif"), FewColourFrames(1), new AnimationOptions(Scale: 0)));
+        Assert.Equal((GlassInput.Scale, "enlargement 0: use 1..16"), (scale.Input!.Value, scale.Message));
     }
 
     [Fact]

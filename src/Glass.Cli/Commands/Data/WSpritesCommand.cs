@@ -24,15 +24,12 @@ public static class WSpritesCommand
         {
             bool isBuiltin = result.GetValue(builtin);
             var library = CharacterLibraries.Choose(result.GetValue(sprites), isBuiltin, result.GetValue(background), result.GetValue(seed), "glass data wsprites");
-            var options = new WSpritesOptions
-            {
-                OutputDir = result.GetValue(output)!,
-                Identities = result.GetValue(identities) ?? (isBuiltin ? BuiltinDefaults.Identities : null),
-                VideosPerIdentity = result.GetValue(videos) ?? (isBuiltin ? BuiltinDefaults.Videos : 10),
-                Frames = result.GetValue(frames) ?? (isBuiltin ? BuiltinDefaults.Frames : 90),
-                Seed = result.GetValue(seed),
-                Threads = result.GetValue(threads),
-            };
+            var options = WSpritesOptions.Defaults(result.GetValue(output)!, isBuiltin);
+            options.Identities = result.GetValue(identities) ?? options.Identities;
+            options.VideosPerIdentity = result.GetValue(videos) ?? options.VideosPerIdentity;
+            options.Frames = result.GetValue(frames) ?? options.Frames;
+            options.Seed = result.GetValue(seed);
+            options.Threads = result.GetValue(threads);
             var total = (options.Identities ?? library.IdentityCount) * options.VideosPerIdentity;
             var progress = new ProgressLine($"wsprites ({library.Kind})", total, "videos");
             var report = WSpritesGenerator.Generate(library, options, (done, _) => progress.Report(done), cancel);
@@ -43,11 +40,5 @@ public static class WSpritesCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Size of the default built-in dataset: enough identities for the split, small enough to cache at 64x48.</summary>
-    static class BuiltinDefaults
-    {
-        public const int Identities = 240, Videos = 4, Frames = 48;
     }
 }

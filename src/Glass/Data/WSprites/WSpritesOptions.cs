@@ -16,6 +16,12 @@ public sealed class WSpritesOptions
     public double TrainFraction { get; set; } = 0.8;
     public double ValFraction { get; set; } = 0.1;
 
+    /// <summary>The defaults of a run: the paper's for LPC sheets; for the built-in characters a smaller dataset, enough
+    /// identities for the split and small enough to cache at 64x48.</summary>
+    public static WSpritesOptions Defaults(string outputDir, bool builtin) => builtin
+        ? new() { OutputDir = outputDir, Identities = 240, VideosPerIdentity = 4, Frames = 48 }
+        : new() { OutputDir = outputDir };
+
     public void Validate(int identityCount)
     {
         if (Identities is { } n && (n <= 0 || n > identityCount))

@@ -94,8 +94,17 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
         var network = new Lpips(backbone);
         var layout = $"LPIPS with a torchvision {(backbone == LpipsBackbone.AlexNet ? "AlexNet" : "VGG-16")} backbone " +
             "(lin0..lin4.model.1.weight from the lpips weights, features.N.weight/bias from torchvision's " +
-            $"{(backbone == LpipsBackbone.AlexNet ? "alexnet" : "vgg16")} state_dict{(backboneFile is null ? ", which needs --lpips-backbone FILE" : "")})";
-        StateDictCopy.Published(backboneFile is null ? lpipsFile : $"{lpipsFile} + {backboneFile}", layout, network.Aliases).Into(network, weights);
+            $"{(backbone == LpipsBackbone.AlexNet ? "alexnet" : "vgg16")} state_dict{(backboneFile is null ? ", a file of its own" : "")})";
+        var copy = StateDictCopy.Published(backboneFile is null ? lpipsFile : $"{lpipsFile} + {backboneFile}", layout, network.Aliases);
+        try
+        {
+            copy.Into(network, weights);
+        }
+        catch (GlassException e) when (backboneFile is null)
+        {
+            // Most often the file holds only the linear layers: the backbone file settles it.
+            throw new GlassException(e.Message, e) { Remedy = GlassInput.LpipsBackbone };
+        }
         network.to(device);
         return network;
     }

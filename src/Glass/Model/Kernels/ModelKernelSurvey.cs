@@ -27,4 +27,16 @@ public static class ModelKernelSurvey
         using var output = model.Infer(frames, numGroundTruthObservations: 1, gumbelTemperature: 1.0);
         return kernels.Checks;
     }
+
+    /// <summary>The survey of <paramref name="label"/> as `glass info` prints it: a summary line, then the notable
+    /// cases (wrong, routed by rule or switched by the self-check), or every case with <paramref name="listAll"/>.</summary>
+    public static IEnumerable<string> Describe(string label, IReadOnlyList<KernelCheck> checks, bool listAll)
+    {
+        int wrong = checks.Count(c => !c.DirectRight), byRule = checks.Count(c => c.ByRule != ConvolutionFormulation.Direct);
+        double seconds = checks.Sum(c => c.Elapsed.TotalSeconds);
+        var verdict = wrong == 0 ? "the fast kernel is right in every case" : $"the fast kernel is WRONG in {wrong}";
+        yield return $"  {label}: {checks.Count} cases in {seconds:F2} s; {verdict}; {byRule} routed around a known fault by rule";
+        foreach (var c in checks.Where(c => listAll || !c.DirectRight || c.ByRule != ConvolutionFormulation.Direct || c.Switched))
+            yield return $"    {c}";
+    }
 }

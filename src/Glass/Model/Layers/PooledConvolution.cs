@@ -21,4 +21,15 @@ public static class PooledConvolution
         var kernel = 0.25 * (F.pad(weight, [0, 1, 0, 1]) + F.pad(weight, [1, 0, 0, 1]) + F.pad(weight, [0, 1, 1, 0]) + F.pad(weight, [1, 0, 1, 0]));
         return ConvolutionKernels.Conv2d(x, kernel, stride: [2, 2], padding: [1, 1]).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The reference blocks' conv3x3 then avg-pool(<paramref name="factor"/>), fused when the factor is 2.</summary>
+    /// <param name="conv">a 3x3 convolution, padding 1, no bias</param>
+    /// <returns>(N, out, H/factor, W/factor)</returns>
+    public static Tensor Conv3x3AvgPool(GuardedConv2d conv, Tensor x /* (N, in, H, W) */, int factor) => factor switch
+    {
+        // The reference pools with factor 1 too; that is the identity, so it is skipped.
+        1 => conv.forward(x),
+        2 => Conv3x3AvgPool2(x, conv.Weight),
+        _ => F.avg_pool2d(conv.forward(x), factor),
+    };
 }

@@ -42,14 +42,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        // The reference pools with factor 1 too; that is the identity, so it is skipped.
-        var y = downsampleFactor switch
-        {
-            1 => conv1.forward(x),
-            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.Weight),
-            _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
-        };
-        y = F.leaky_relu(bn1.forward(y), 0.2, inplace: true);
+        var y = F.leaky_relu(bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor)), 0.2, inplace: true);
         y = bn2.forward(conv2.forward(y));
         // 1x1 convolution and average pooling commute; pooling first does a quarter of the multiply-adds.
         var identity = shortcut is not { } sc ? x

@@ -29,13 +29,7 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var y = downsampleFactor switch
-        {
-            1 => conv1.forward(x),
-            2 => PooledConvolution.Conv3x3AvgPool2(x, conv1.Weight),
-            _ => F.avg_pool2d(conv1.forward(x), downsampleFactor),
-        };
-        y = bn1.forward(y);
+        var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor));
         return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }
 }
