@@ -20,26 +20,22 @@ public static class EvaluateCommand
         var stride = new Option<int?>("--stride") { Description = "frames between the first frames of consecutive clips of a video (default: --frames, non-overlapping clips; the reference uses 1)" };
         var maxClips = new Option<int?>("--max-clips") { Description = "stop after this many clips (rounded up to whole batches)" };
         var generation = new Option<string>("--generation") { Description = "how clips are regenerated from their first frame: reference (the reference's dataset builder: dynamics teacher-forced on the real foregrounds) or autoregressive (played from the first frame alone with the inferred actions, as glass generate does)", DefaultValueFactory = _ => "reference" };
-        var lpips = new Option<string?>("--lpips") { Description = "LPIPS weights: the lpips package's weights/v0.1/alex.pth or vgg.pth (or a full lpips.LPIPS state_dict)" };
-        var lpipsBackbone = new Option<string?>("--lpips-backbone") { Description = "torchvision alexnet/vgg16 state_dict, when --lpips holds only the linear layers" };
-        var inception = new Option<string?>("--inception") { Description = "FID Inception-v3 weights: pytorch-fid's pt_inception-2015-12-05-6726825d.pth" };
-        var i3d = new Option<string?>("--i3d") { Description = "FVD I3D weights: pytorch-i3d's rgb_imagenet.pt (Kinetics-400)" };
+        var networks = new MetricNetworkOptions();
         var runtime = new RuntimeOptions();
         var command = new Command("evaluate", "Evaluate a model as the GLASS paper does (mask IoU, shift errors, angle match, NMI, and their re_/co_ variants on regenerated clips) plus MSE, PSNR, SSIM, LPIPS, FID and FVD; writes OUT/metrics.json, OUT/report.md and plots.")
         {
-            checkpoint, data, split, frames, output, config, batchSize, stride, maxClips, generation, lpips, lpipsBackbone, inception, i3d,
+            checkpoint, data, split, frames, output, config, batchSize, stride, maxClips, generation,
         };
+        networks.AddTo(command);
         runtime.AddTo(command);
         command.SetGuardedAction((r, cancel) =>
         {
             var store = ModelStore.Open(r.GetValue(checkpoint)!, r.GetValue(config));
-            var report = EvaluationRun.Run(store, runtime.Apply(r, store.Config), new EvaluationRequest
+            var report = EvaluationRun.Run(store, runtime.Apply(r, store.Config), networks.Apply(r, new EvaluationRequest
             {
                 DataRoot = r.GetValue(data)!, Split = r.GetValue(split)!, Frames = r.GetValue(frames), Stride = r.GetValue(stride),
                 BatchSize = r.GetValue(batchSize), MaxClips = r.GetValue(maxClips), Mode = EvaluationRequest.ParseMode(r.GetValue(generation)!),
-                LpipsWeights = r.GetValue(lpips), LpipsBackboneWeights = r.GetValue(lpipsBackbone), InceptionWeights = r.GetValue(inception), I3dWeights = r.GetValue(i3d),
-                MissingNetworkReason = Missing,
-            }, cancel);
+            }), cancel);
             var written = EvaluationReportWriter.Write(report, r.GetValue(output)!);
             foreach (var line in EvaluationReportWriter.Summary(report)) Console.WriteLine(line);
             Console.WriteLine($"wrote {string.Join(", ", written)} ({report.Setup.Last().Value})");
@@ -47,12 +43,4 @@ public static class EvaluateCommand
         });
         return command;
     }
-
-    /// <summary>The report's reason for a metric without its network, naming the option that gives it.</summary>
-    static string Missing(string key) => key switch
-    {
-        "lpips" => "no LPIPS weights given (--lpips FILE, the lpips package's alex.pth or vgg.pth, with --lpips-backbone FILE for torchvision's backbone)",
-        "fid" => "no Inception weights given (--inception FILE, pytorch-fid's pt_inception-2015-12-05-6726825d.pth)",
-        _ => "no I3D weights given (--i3d FILE, pytorch-i3d's rgb_imagenet.pt)",
-    };
 }
