@@ -10,6 +10,7 @@ public static class BenchCatalog
         ["serve-load"] = ("playground latency and session isolation under concurrent sessions: " + ServeLoadBench.Usage, ServeLoadBench.Run),
         ["data"] = ("W-Sprites videos/s (built-in, LPC) and loader batches/s for 4 x 12 frames at 128x96", DataBench.Run),
         ["layers"] = ("forward/backward time of the paper masking network's main operations, NCHW vs channels-last: " + LayerBench.Usage, LayerBench.Run),
+        ["perceptual"] = ("the perceptual terms' VGG-19 time of a paper step, NCHW vs channels-last weights: " + PerceptualBench.Usage, PerceptualBench.Run),
         ["generate"] = ("frames/s of step-wise generation, batch 1 and 8, CPU and paper configs", GenerateBench.Run),
     };
 
