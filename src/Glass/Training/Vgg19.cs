@@ -56,11 +56,17 @@ public sealed class Vgg19 : nn.Module<Tensor, Tensor[]>
         var outputs = new Tensor[slices];
         int slice = 0;
         int index = 0;
+        var input = x;
         foreach (var layer in features.children())
         {
             // A 2x2 pool of a map under 2 pixels high or wide is empty: the deeper slices do not exist.
             if (layer is MaxPool2d && (x.shape[2] < 2 || x.shape[3] < 2)) return outputs[..slice];
-            x = ((nn.Module<Tensor, Tensor>)layer).call(x);
+            var next = ((nn.Module<Tensor, Tensor>)layer).call(x);
+            // Release each intermediate map as soon as the next exists: a dispose scope would otherwise keep every
+            // layer's output alive until the training step ends (a paper step peaked 2 GiB higher). Autograd keeps its
+            // own reference to what the backward pass needs, so this frees only what nothing reads again.
+            if (!ReferenceEquals(x, input) && (slice == 0 || !ReferenceEquals(x, outputs[slice - 1]))) x.Dispose();
+            x = next;
             if (index == SliceEnds[slice])
             {
                 outputs[slice++] = x;

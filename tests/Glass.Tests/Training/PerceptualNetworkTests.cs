@@ -26,6 +26,32 @@ public class PerceptualNetworkTests
         Assert.All(vgg.parameters(), p => Assert.False(p.requires_grad));
     }
 
+    /// <summary>The forward pass releases each layer's map once the next exists; the features and the gradient
+    /// through them must be those of running the layers one by one and keeping every map.</summary>
+    [Fact]
+    public void ReleasingIntermediateMapsKeepsFeaturesAndGradients()
+    {
+        using var scope = NewDisposeScope();
+        var vgg = new Vgg19(3);
+        var x = rand(2, 3, 24, 32) * 2 - 1;
+        var released = x.clone().requires_grad_();
+        var kept = x.clone().requires_grad_();
+        var features = vgg.call(released);
+        features.Select(f => f.abs().mean()).Aggregate((a, b) => a + b).backward();
+
+        var layers = ((nn.Module)vgg.children().Single()).children().Cast<nn.Module<Tensor, Tensor>>().ToList();
+        var maps = new List<Tensor>();
+        var h = kept;
+        foreach (var layer in layers) maps.Add(h = layer.call(h));
+        var expected = new[] { maps[1], maps[6], maps[11] };
+        expected.Select(f => f.abs().mean()).Aggregate((a, b) => a + b).backward();
+
+        Assert.Equal(3, features.Length);
+        for (int i = 0; i < 3; i++) Assert.True(features[i].allclose(expected[i], rtol: 0, atol: 0), $"slice {i + 1} differs");
+        Assert.True(released.grad!.allclose(kept.grad!, rtol: 1e-5, atol: 1e-7), "gradients differ");
+        Assert.True(released.grad!.abs().sum().item<float>() > 0);
+    }
+
     [Fact]
     public void SmallImagesStopBeforeAnEmptyPool()
     {
