@@ -37,13 +37,9 @@ public static class PerceptualBench
                 var clock = Stopwatch.StartNew();
                 foreach (var (w, h) in sizes)
                 {
-                    var target = rand(batch, 3, h, w) * 2 - 1;
-                    var prediction = (rand(batch, 3, h, w) * 2 - 1).requires_grad_();
-                    var targetFeatures = vgg.call(target);
-                    var predicted = vgg.call(prediction);
-                    Tensor loss = zeros([]);
-                    for (int i = 0; i < predicted.Length; i++) loss = loss + (targetFeatures[i] - predicted[i]).abs().mean();
-                    loss.backward();
+                    var target = rand(new long[] { 1, batch, 3, h, w }) * 2 - 1;
+                    var prediction = (rand(new long[] { 1, batch, 3, h, w }) * 2 - 1).requires_grad_();
+                    Losses.Perceptual(vgg.call, target, prediction).backward();
                 }
                 if (r > 0) times[name].Add(clock.Elapsed.TotalSeconds); // round 0 warms up
             }

@@ -37,16 +37,9 @@ public static class TrainBench
         using var perceptual = config.Training.Perceptual.Mode == "off" ? null : PerceptualNetwork.Create("random", null, CPU);
         Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, {(localOnly ? "local-motion-only step" : "full step")}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads");
 
-        // The trainer's step: a staged local step runs global motion without gradients, in eval mode.
-        GlassOutput Forward(Tensor x /* (B, T, 3, H, W) */)
-        {
-            model.train();
-            if (localOnly) foreach (var m in model.GlobalMotionNetworks) m.eval();
-            return model.Forward(x, gt, 0.4, frozenGlobalMotion: localOnly);
-        }
-        LossTerms Losses(GlassOutput output) => localOnly
-            ? LossTerms.ComputeLocalMotion(output, config.Training, perceptual)
-            : LossTerms.Compute(output, config.Training, perceptual, gmaOnly: false);
+        // The trainer's step: --local-only is staged training's local stage, otherwise a joint step after GMA pre-training.
+        GlobalMotionOutput Forward(Tensor x /* (B, T, 3, H, W) */) => TrainingStep.Forward(model, x, gt, 0.4, staged: localOnly, gmaOnly: false);
+        LossTerms Losses(GlobalMotionOutput output) => TrainingStep.Losses(output, config.Training, perceptual, staged: localOnly, gmaOnly: false);
 
         var times = new List<double[]>();
         for (int s = 0; s < steps + 1; s++)

@@ -30,17 +30,25 @@ public static class Losses
     /// features carry no gradient.</summary>
     /// <param name="target">(B, T, 3, H, W)</param>
     /// <param name="prediction">(B, T, 3, H, W)</param>
-    public static Tensor Perceptual(PerceptualNetwork vgg, Tensor target, Tensor prediction)
+    public static Tensor Perceptual(PerceptualNetwork vgg, Tensor target, Tensor prediction) => Perceptual(vgg.Features, target, prediction);
+
+    /// <param name="features">(N, 3, H, W) images to their feature slices</param>
+    /// <param name="target">(B, T, 3, H, W)</param>
+    /// <param name="prediction">(B, T, 3, H, W)</param>
+    public static Tensor Perceptual(Func<Tensor, Tensor[]> features, Tensor target, Tensor prediction)
     {
-        var targetFeatures = vgg.Features(target.detach().flatten(0, 1));
-        var predictedFeatures = vgg.Features(prediction.flatten(0, 1));
+        // Features live only until the term is summed (autograd keeps what the backward pass needs), not until the
+        // training step's scope ends: a paper step computes them for four image sets.
+        using var scope = NewDisposeScope();
+        var targetFeatures = features(target.detach().flatten(0, 1));
+        var predictedFeatures = features(prediction.flatten(0, 1));
         Tensor? loss = null;
         for (int i = 0; i < targetFeatures.Length; i++)
         {
             var term = (targetFeatures[i] - predictedFeatures[i]).abs().mean();
             loss = loss is null ? term : loss + term;
         }
-        return loss!;
+        return loss!.MoveToOuterDisposeScope();
     }
 
     /// <summary>Averages a loss over the renderer's scales, comparing each scale with the real frames

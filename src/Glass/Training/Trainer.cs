@@ -125,23 +125,10 @@ public sealed class Trainer : IDisposable
             throw new InvalidOperationException($"data loader gave {batch.Frames} frames but the curriculum asks for {frames} at step {Step}; open it with TrainingSession.OpenTrainingData");
         var observations = batch.Observations.to(_device);
 
-        _model.train();
         bool staged = _config.Training.Staged;
-        GlassOutput? output = null;
-        LossTerms losses;
-        if (!staged)
-        {
-            output = _model.Forward(observations, groundTruth, temperature, outputGenerated: false);
-            losses = LossTerms.Compute(output, _config.Training, _perceptual, gmaOnly);
-        }
-        else if (gmaOnly)
-            losses = LossTerms.ComputeGlobalMotion(_model.AnalyzeGlobalMotion(observations), _config.Training, _perceptual);
-        else
-        {
-            foreach (var m in _model.GlobalMotionNetworks) m.eval();
-            output = _model.Forward(observations, groundTruth, temperature, outputGenerated: false, frozenGlobalMotion: true);
-            losses = LossTerms.ComputeLocalMotion(output, _config.Training, _perceptual);
-        }
+        var forward = TrainingStep.Forward(_model, observations, groundTruth, temperature, staged, gmaOnly);
+        var losses = TrainingStep.Losses(forward, _config.Training, _perceptual, staged, gmaOnly);
+        var output = forward as GlassOutput; // null in the staged global-motion stage: no local actions to count
 
         _optimizer.zero_grad(); // zero_grad keeps the gradient tensors (set to zero), as the reference's model.zero_grad()
         losses.Total.backward();
