@@ -17,11 +17,17 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = "dataset folder (overrides data.data_root)" };
         var vgg = new Option<string?>("--vgg-weights") { Description = "torchvision vgg19 state_dict for the perceptual losses" };
         var init = new Option<string?>("--init") { Description = "start from these weights (ours or a reference .pth): fine-tuning" };
+        var initNetworks = new Option<string>("--init-networks")
+        {
+            Description = "which networks --init gives: all, or global (global motion only; local motion starts from its random initialisation)",
+            DefaultValueFactory = _ => "all",
+        };
+        initNetworks.AcceptOnlyFromAmong("all", "global");
         var runs = new Option<string>("--runs-dir") { Description = "parent folder of runs", DefaultValueFactory = _ => "runs" };
 
         var command = new Command("train", "Train GLASS: every loss and schedule of the paper, resumable, with logs and checkpoints under runs/NAME/.")
         {
-            config, run, steps, resume, seed, data, vgg, init, runs,
+            config, run, steps, resume, seed, data, vgg, init, initNetworks, runs,
         };
         var runtime = new RuntimeOptions();
         runtime.AddTo(command);
@@ -36,7 +42,8 @@ public static class TrainCommand
             cfg.Validate();
             var runDir = Path.Combine(r.GetValue(runs)!, r.GetValue(run)!);
             using var stop = new GracefulStop("stopping after this step and writing a checkpoint", cancel);
-            var outcome = TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token);
+            var outcome = TrainingSession.Run(cfg, runDir, r.GetValue(resume), r.GetValue(init), Console.Out, stop.Token,
+                initGlobalMotionOnly: r.GetValue(initNetworks) == "global");
             Console.WriteLine(outcome.Interrupted
                 ? $"interrupted at step {outcome.Step}; checkpoint written to {outcome.Checkpoint} (continue with --resume)"
                 : $"finished at step {outcome.Step}; checkpoint {outcome.Checkpoint}");

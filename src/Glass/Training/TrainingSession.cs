@@ -19,8 +19,13 @@ public static class TrainingSession
     /// <param name="runDirectory">runs/NAME</param>
     /// <param name="resume">continue from runs/NAME/checkpoints/latest.glass</param>
     /// <param name="initFrom">initial weights for fine-tuning (ours or a reference checkpoint)</param>
-    public static TrainingOutcome Run(GlassConfig config, string runDirectory, bool resume, string? initFrom, TextWriter output, CancellationToken cancel)
+    /// <param name="initGlobalMotionOnly">take only the global-motion networks from <paramref name="initFrom"/>; local
+    /// motion starts from this run's own random initialisation (a new local stage on a trained global motion)</param>
+    public static TrainingOutcome Run(GlassConfig config, string runDirectory, bool resume, string? initFrom, TextWriter output, CancellationToken cancel,
+        bool initGlobalMotionOnly = false)
     {
+        if (initGlobalMotionOnly && initFrom is null)
+            throw new GlassException("--init-networks global takes the global-motion networks of --init: give --init CHECKPOINT") { Input = GlassInput.Init };
         TorchRuntime.Initialize(config.Runtime.Threads);
         var device = TorchRuntime.ParseDevice(config.Runtime.Device);
         var run = new RunDirectory(runDirectory);
@@ -55,8 +60,17 @@ public static class TrainingSession
         model.to(device);
         if (initFrom is not null && resumeFrom is null)
         {
+            // The fresh local-motion weights are put back after the (strict, whole-model) load.
+            var freshLocal = initGlobalMotionOnly
+                ? model.LocalActionSeparator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone())
+                : null;
             ModelStore.LoadWeights(initFrom, model);
-            output.WriteLine($"initialised weights from {initFrom}");
+            if (freshLocal is not null)
+            {
+                model.LocalActionSeparator.load_state_dict(freshLocal);
+                foreach (var t in freshLocal.Values) t.Dispose();
+            }
+            output.WriteLine($"initialised {(initGlobalMotionOnly ? "the global-motion networks" : "weights")} from {initFrom}");
         }
         AtomicFile.Write(Path.Combine(run.Path, "config.yaml"), "config", s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToYaml())));
 

@@ -83,6 +83,31 @@ public class TrainCommandTests
             else { Assert.True(same, $"{name} changed in a local-motion-only run"); globalSame++; }
         }
         Assert.True(globalSame > 0 && localChanged > 0, $"{globalSame} global tensors kept, {localChanged} local ones changed");
+
+        // --init-networks global: the same global motion, but local motion from the run's own random initialisation.
+        var noInitGlobal = CliProcess.Run("train", "--config", localOnly, "--run", "ftg", "--runs-dir", runs, "--steps", "2", "--init-networks", "global");
+        Assert.Equal(1, noInitGlobal.ExitCode);
+        Assert.Contains("--init", noInitGlobal.StdErr);
+        // (Another seed: the base run's local weights are still its seed's initialisation, untrained in GMA pre-training.)
+        var ftg = CliProcess.Run("train", "--config", localOnly, "--run", "ftg", "--runs-dir", runs, "--steps", "2", "--init", init, "--init-networks", "global", "--seed", "2");
+        Assert.True(ftg.ExitCode == 0, ftg.StdErr);
+        using var fresh = GlassCheckpoint.Read(Path.Combine(runs, "ftg", "checkpoints", "latest.glass"));
+        int convs = 0;
+        foreach (var (name, value) in before.ModelState)
+        {
+            if (!name.StartsWith("local_action_separator."))
+            {
+                Assert.True(value.equal(fresh.ModelState[name]).all().item<bool>(), $"{name} is not the init's");
+                continue;
+            }
+            if (value.dim() != 4) continue;
+            // Two Adam steps move a weight by at most about 2 * learning_rate; a fresh initialisation is far away.
+            double continued = (after.ModelState[name] - value).abs().max().item<float>();
+            double restarted = (fresh.ModelState[name] - value).abs().max().item<float>();
+            Assert.True(continued < 0.01 && restarted > 0.02, $"{name}: {continued} from the init's local weights when continued, {restarted} when fresh");
+            convs++;
+        }
+        Assert.True(convs > 3, $"only {convs} local convolution weights compared");
     }
 
     [Fact]
