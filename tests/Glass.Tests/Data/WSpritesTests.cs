@@ -310,6 +310,20 @@ public class WSpritesTests
         Assert.Equal(0, root.Parse(["data", "wsprites", "--builtin", "--out", dir, "--identities", "10", "--videos-per-identity", "1", "--frames", "6"]).Invoke());
         Assert.Equal(8, VideoDataset.Open(dir, "train").Videos.Count);
         Assert.Equal(1, root.Parse(["data", "wsprites", "--out", dir]).Invoke());
+        Assert.DoesNotContain("background_seed", File.ReadAllText(Path.Combine(dir, WSpritesGenerator.DescriptionFile)));
+
+        // --background-seed: the same characters and walks as --seed alone, over another ground texture.
+        var own = Path.Combine(TestPaths.NewTempDir(), "own");
+        var other = Path.Combine(TestPaths.NewTempDir(), "other");
+        string[] common = ["data", "wsprites", "--builtin", "--identities", "10", "--videos-per-identity", "1", "--frames", "3", "--seed", "7"];
+        Assert.Equal(0, root.Parse([.. common, "--out", own]).Invoke());
+        Assert.Equal(0, root.Parse([.. common, "--out", other, "--background-seed", "1"]).Invoke());
+        Assert.Contains("\"background_seed\": 1", File.ReadAllText(Path.Combine(other, WSpritesGenerator.DescriptionFile)));
+        var (a, b) = (VideoDataset.Open(own, "train").Videos[0], VideoDataset.Open(other, "train").Videos[0]);
+        Assert.True(ImageIO.ReadGray(a.MaskPath(1)).Pixels.AsSpan().SequenceEqual(ImageIO.ReadGray(b.MaskPath(1)).Pixels), "the masks differ");
+        Assert.False(ImageIO.ReadRgb(a.FramePath(1)).Pixels.AsSpan().SequenceEqual(ImageIO.ReadRgb(b.FramePath(1)).Pixels), "the ground is the same");
+        Assert.Equal(1, root.Parse(["data", "wsprites", "--sprites", TestPaths.NewTempDir(), "--background-seed", "1", "--out", other]).Invoke());
+
         var sheet = Path.Combine(TestPaths.NewTempDir(), "sheet.png");
         Assert.Equal(0, root.Parse(["data", "sheet", "--builtin", "--out", sheet]).Invoke());
         var img = ImageIO.ReadRgb(sheet);

@@ -16,14 +16,21 @@ public static class WSpritesCommand
         var videos = new Option<int?>("--videos-per-identity") { Description = "Videos per identity (default: 10 for LPC, 4 built-in)" };
         var frames = new Option<int?>("--frames") { Description = "Frames per video (default: 90 for LPC, 48 built-in)" };
         var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives a byte-identical dataset", DefaultValueFactory = _ => 1 };
+        var backgroundSeed = new Option<long?>("--background-seed")
+        {
+            Description = "Seed of the built-in ground texture (default: --seed); give the training set's seed to draw new videos over the background it was trained on",
+        };
         var threads = new Option<int>("--threads") { Description = "Videos generated in parallel (0 = all cores)", DefaultValueFactory = _ => 0 };
         var background = new Option<string?>("--background") { Description = "Background image for LPC characters (default: background.jpg beside the sheets)" };
         var command = new Command("wsprites", "Generate the W-Sprites dataset (128x96 frames, masks, actions.json; 80/10/10 split by identity).");
-        foreach (var o in new Option[] { sprites, builtin, output, identities, videos, frames, seed, threads, background }) command.Options.Add(o);
+        foreach (var o in new Option[] { sprites, builtin, output, identities, videos, frames, seed, backgroundSeed, threads, background }) command.Options.Add(o);
         command.SetGuardedAction((result, cancel) =>
         {
             bool isBuiltin = result.GetValue(builtin);
-            var library = CharacterLibraries.Choose(result.GetValue(sprites), isBuiltin, result.GetValue(background), result.GetValue(seed), "glass data wsprites");
+            if (!isBuiltin && result.GetValue(backgroundSeed) is not null)
+                throw new GlassException("glass data wsprites: --background-seed chooses the built-in ground texture; with --sprites give --background IMAGE instead");
+            var library = CharacterLibraries.Choose(result.GetValue(sprites), isBuiltin, result.GetValue(background),
+                result.GetValue(backgroundSeed) ?? result.GetValue(seed), "glass data wsprites");
             var options = WSpritesOptions.Defaults(result.GetValue(output)!, isBuiltin);
             options.Identities = result.GetValue(identities) ?? options.Identities;
             options.VideosPerIdentity = result.GetValue(videos) ?? options.VideosPerIdentity;

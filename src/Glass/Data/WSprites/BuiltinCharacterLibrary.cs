@@ -12,6 +12,8 @@ public sealed class BuiltinCharacterLibrary(long backgroundSeed = 1) : ICharacte
     readonly Lazy<RgbImage> _background = new(() => ProceduralBackground.Generate(backgroundSeed));
 
     public string Kind => "builtin";
+    /// <summary>The seed of the ground texture (a dataset's seed unless chosen apart from it).</summary>
+    public long BackgroundSeed => backgroundSeed;
     public int IdentityCount => 1296;
     public RgbImage Background => _background.Value;
 

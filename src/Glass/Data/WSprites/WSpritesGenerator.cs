@@ -67,7 +67,11 @@ public static class WSpritesGenerator
     public static string Describe(ICharacterLibrary library, WSpritesOptions o, int identities) =>
         new StringBuilder("{")
             .Append("\"generator\": \"glass wsprites\", \"format\": 1, ")
-            .Append(CultureInfo.InvariantCulture, $"\"characters\": \"{library.Kind}\", \"seed\": {o.Seed}, \"identities\": {identities}, ")
+            .Append(CultureInfo.InvariantCulture, $"\"characters\": \"{library.Kind}\", \"seed\": {o.Seed}, ")
+            // Only a ground texture chosen apart from the seed is named, so earlier datasets keep their bytes.
+            .Append(library is BuiltinCharacterLibrary { BackgroundSeed: var b } && b != o.Seed
+                ? string.Create(CultureInfo.InvariantCulture, $"\"background_seed\": {b}, ") : "")
+            .Append(CultureInfo.InvariantCulture, $"\"identities\": {identities}, ")
             .Append(CultureInfo.InvariantCulture, $"\"videos_per_identity\": {o.VideosPerIdentity}, \"frames\": {o.Frames}, ")
             .Append(CultureInfo.InvariantCulture, $"\"split\": [{o.TrainFraction:R}, {o.ValFraction:R}, {1 - o.TrainFraction - o.ValFraction:R}], ")
             .Append("\"frame_size\": [128, 96], \"global_actions\": [\"l\", \"r\", \"u\", \"d\", \"s\"], ")
