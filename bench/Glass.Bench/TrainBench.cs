@@ -60,6 +60,21 @@ public static class TrainBench
             if (s > 0) times.Add([tForward, tLoss, tBackward, total - tForward - tLoss - tBackward, total]); // step 0 warms up
         }
         double Median(int i) => times.Select(t => t[i]).Order().ElementAt(times.Count / 2);
+        if (localOnly)
+        {
+            // The frozen global-motion pass inside the local step's forward: what caching its outputs would save.
+            var gma = new List<double>();
+            for (int s = 0; s < steps; s++)
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var x = rand(new long[] { batch, frames, 3, h, w }) * 2 - 1;
+                var clock = Stopwatch.StartNew();
+                model.AnalyzeGlobalMotion(x);
+                gma.Add(clock.Elapsed.TotalSeconds);
+            }
+            Console.WriteLine($"of the forward, frozen global motion alone (median of {steps}): {gma.Order().ElementAt(steps / 2):F3} s");
+        }
         Console.WriteLine($"peak resident memory: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
         Console.WriteLine($"seconds per step (median of {times.Count}): {Median(4):F3}  = forward {Median(0):F3} + losses {Median(1):F3} + backward {Median(2):F3} + optimizer {Median(3):F3}");
 
