@@ -11,22 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reference="" config="configs/wsprites-narrowed.yaml" threads=2 steps=4 common=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --reference) reference="$2"; shift 2 ;;
-    --config) config="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --steps) steps="$2"; shift 2 ;;
-    --local-only) common+=(--local-only); shift ;;
-    --frames|--gt|--batch) common+=("$1" "$2"); shift 2 ;;
-    *) echo "profile-step: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
-  esac
-done
-[ -n "$reference" ] || { echo "profile-step: --reference DIR (a checkout of github.com/Araachie/glass) is required" >&2; exit 2; }
-[ -f "$config" ] || { echo "profile-step: $config: config not found (--config)" >&2; exit 2; }
+reference="" config="configs/wsprites-narrowed.yaml" threads=2 steps=4
+source bench/step-args.sh
+parse_step_args profile-step "$@"
 command -v perf >/dev/null || { echo "profile-step: perf is needed: apt install linux-perf" >&2; exit 2; }
-/usr/bin/python3 -c "import torch" 2>/dev/null || { echo "profile-step: the authors' code needs PyTorch: apt install python3-torch" >&2; exit 2; }
 
 dotnet build -c Release bench/Glass.Bench -v quiet -nologo >/dev/null
 bench="bench/Glass.Bench/bin/Release/net10.0/Glass.Bench.dll"

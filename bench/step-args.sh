@@ -1,0 +1,22 @@
+# Options shared by bench/side-by-side.sh and bench/profile-step.sh (sourced; set the defaults first):
+# --reference DIR --config FILE --threads N --steps N --rounds N --local-only --frames N --gt N --batch N.
+# Sets reference, config, threads, steps, rounds and common (the options both implementations' step benchmarks take).
+parse_step_args() {
+  local script="$1"; shift
+  common=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --reference) reference="$2"; shift 2 ;;
+      --config) config="$2"; shift 2 ;;
+      --threads) threads="$2"; shift 2 ;;
+      --steps) steps="$2"; shift 2 ;;
+      --rounds) rounds="$2"; shift 2 ;;
+      --local-only) common+=(--local-only); shift ;;
+      --frames|--gt|--batch) common+=("$1" "$2"); shift 2 ;;
+      *) echo "$script: unknown option $1 (see the header of bench/$script.sh)" >&2; exit 2 ;;
+    esac
+  done
+  [ -n "$reference" ] || { echo "$script: --reference DIR (a checkout of github.com/Araachie/glass) is required" >&2; exit 2; }
+  [ -f "$config" ] || { echo "$script: $config: config not found (--config)" >&2; exit 2; }
+  /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "$script: the authors' code needs PyTorch: apt install python3-torch" >&2; exit 2; }
+}
