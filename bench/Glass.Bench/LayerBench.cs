@@ -37,6 +37,17 @@ public static class LayerBench
             Time($"{tag} pooled conv (4x4/2) 256 @48x64", reps, () => Lay(torch.randn(n, 256, 48, 64)), x => PooledConvolution.Conv3x3AvgPool2(x, w3));
             Time($"{tag} bn+lrelu 256 @24x32", reps, () => Lay(torch.randn(n, 256, 24, 32)), x => F.leaky_relu(bn.forward(x), 0.2));
         }
+        // bfloat16 (for CPUs with AVX512_BF16): the same convolutions with input and weight cast from float32 master
+        // copies inside the timed region, as mixed precision would run them; gradients flow back to the float32 tensors.
+        foreach (bool cl in new[] { false, true })
+        {
+            string tag = cl ? "BF16 CL  " : "BF16 NCHW";
+            Tensor Lay(Tensor t) => cl ? ChannelsLast.Of(t) : t;
+            using var w3 = Lay(torch.randn(256, 256, 3, 3) * 0.02).requires_grad_();
+            Tensor Conv(Tensor x) => F.conv2d(x.to(bfloat16), w3.to(bfloat16), padding: [1, 1]).to(float32);
+            Time($"{tag} conv3x3 256 @24x32", reps, () => Lay(torch.randn(n, 256, 24, 32)), Conv);
+            Time($"{tag} conv3x3+pool 256 @48x64", reps, () => Lay(torch.randn(n, 256, 48, 64)), x => F.avg_pool2d(Conv(x), 2));
+        }
         foreach (bool cl in new[] { false, true })
         {
             using var masking = new MaskingNetwork();
