@@ -15,7 +15,7 @@ import argparse, collections, re, sys
 KINDS = [
     ('oneDNN kernel generation (Xbyak)', r'Xbyak'),
     ('oneDNN convolution kernels', r'conv|brgemm|brg_|gemm_.*kernel|jit_avx|jit_uni_(?!reorder)|jit_sse'),
-    ('oneDNN reorders (layout changes)', r'reorder'),
+    ('oneDNN reorders (layout changes)', r'reorder|single_blk'),
     ('BatchNorm (ATen)', r'batch_norm'),
     ('grid sampling (ATen)', r'grid_sampler'),
     ('element-wise and reductions (ATen)', r'VectorizedLoop|vectorized_loop|basic_loop|_kernel\(at::TensorIterator|reduce|'
