@@ -18,6 +18,7 @@ public static class RuntimeReport
             $"MKL {build.Mkl ?? "unknown"}; OpenMP {build.OpenMp ?? "unknown"}";
         yield return $"threads       {torch.get_num_threads()} (libtorch intra-op); CUDA available: {torch.cuda.is_available()}";
         yield return $"NNPACK        {(LibTorchNative.NnpackEnabled() switch { false => "off (Glass switches it off: never used, and its start-up warning is noise)", true => "on", null => "unknown" })}";
+        yield return $"malloc        {HeapRetention.Mode}";
         using var x = torch.ones(2, 3);
         yield return $"tensor check  sum(ones(2,3)) = {x.sum().item<float>()}";
     }

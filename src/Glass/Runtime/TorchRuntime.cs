@@ -8,9 +8,10 @@ public static class TorchRuntime
     static readonly Lazy<bool> NnpackOff = new(LibTorchNative.DisableNnpack);
 
     /// <summary>Loads libtorch, switches NNPACK off (see <see cref="LibTorchNative.DisableNnpack"/>: no start-up
-    /// noise on CPUs NNPACK does not know) and applies the thread count (0 keeps libtorch's default).</summary>
+    /// noise on CPUs NNPACK does not know), keeps freed tensor memory in the process (<see cref="HeapRetention"/>) and applies the thread count (0 keeps libtorch's default).</summary>
     public static void Initialize(int threads = 0)
     {
+        HeapRetention.Ensure();
         NativeLibraries.EnsureLoaded();
         if (threads > 0) torch.set_num_threads(threads);
         else torch.get_num_threads(); // loads libtorch itself (TorchSharp's first call does)

@@ -11,6 +11,14 @@ public class LibTorchNativeTests
     [Fact]
     public void NnpackIsSwitchedOff() => Assert.False(LibTorchNative.NnpackEnabled());
 
+    /// <summary>glibc accepted the settings that keep freed tensor memory for reuse (GLASS_MALLOC unset in tests).</summary>
+    [Fact]
+    public void FreedMemoryIsKeptInTheProcess()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("GLASS_MALLOC") is not null) return;
+        Assert.StartsWith("retain freed memory", HeapRetention.Mode);
+    }
+
     [Fact]
     public void TheBuildIsReadFromLibTorch()
     {
