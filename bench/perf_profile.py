@@ -26,10 +26,9 @@ KINDS = [
     ('malloc / free / memset (libc)', r'libc\.so.*(malloc|free|memset|calloc|realloc|_int_|tcache)'),
     ('pooling (ATen)', r'pool2d|pool_'),
     ('OpenMP', r'libgomp|libiomp|libomp|kmp_'),
-    ('oneDNN kernel generation (Xbyak)', r'Xbyak'),
+    ('start-up (loading, op registration)', r'ld-linux|_dl_|registerDef|torch::jit|Dispatcher::register'),
     ('dispatch and autograd bookkeeping (ATen)', r'c10::|torch::autograd|at::Tensor|TensorImpl|intrusive_ptr|operator new|'
                                                  r'pthread_mutex|__tls_get_addr'),
-    ('start-up (loading, op registration)', r'ld-linux|_dl_|registerDef|torch::jit|Dispatcher::register'),
     ('runtime (.NET / Python)', r'coreclr|clrjit|System\.|\[JIT\] tid.*(\[|::|Glass|TorchSharp)|python|libpython|memfd:doublemapper'),
 ]
 

@@ -33,14 +33,15 @@ profile() { # name, command...
   echo "== $name: $(grep -o 'seconds per step (median of [0-9]*): .*' "$log/$name.out")"
   python3 bench/perf_profile.py "$log/$name.report" --steps $((steps + 1)) --frequency 499
 }
-profile ours dotnet "$bench" train --config "$config" --threads "$threads" --steps "$steps" "${common[@]}"
-profile theirs /usr/bin/python3 bench/reference/time_reference_step.py --reference "$reference" --config "$config" \
-  --threads "$threads" --steps "$steps" "${common[@]}"
+ours=(dotnet "$bench" train --config "$config" --threads "$threads" --steps "$steps" "${common[@]}")
+theirs=(/usr/bin/python3 bench/reference/time_reference_step.py --reference "$reference" --config "$config"
+  --threads "$threads" --steps "$steps" "${common[@]}")
+profile ours "${ours[@]}"
+profile theirs "${theirs[@]}"
 
 # oneDNN's verbose log: its kernels' own times, without perf's sampling.
 for side in ours theirs; do
-  if [ "$side" = ours ]; then cmd=(dotnet "$bench" train --config "$config" --threads "$threads" --steps "$steps" "${common[@]}")
-  else cmd=(/usr/bin/python3 bench/reference/time_reference_step.py --reference "$reference" --config "$config" --threads "$threads" --steps "$steps" "${common[@]}"); fi
+  declare -n cmd="$side"
   ONEDNN_VERBOSE=profile_exec DNNL_VERBOSE=1 "${cmd[@]}" > "$log/$side.verbose" 2>&1 || { tail -5 "$log/$side.verbose" >&2; exit 1; }
   echo
   echo "== $side, oneDNN verbose:"

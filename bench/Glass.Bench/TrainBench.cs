@@ -63,6 +63,7 @@ public static class TrainBench
         if (localOnly)
         {
             // The frozen global-motion pass inside the local step's forward: what caching its outputs would save.
+            foreach (var m in model.GlobalMotionNetworks) m.eval();
             var gma = new List<double>();
             for (int s = 0; s < steps; s++)
             {
