@@ -30,6 +30,8 @@ public sealed partial class GlassConfig
         NonNegative("training.code_restart_every", t.CodeRestartEvery);
         if (t.Perceptual.Slices is < 1 or > 5) Fail("training.perceptual.slices", $"must be 1..5 (relu1_1 ... relu5_1 of VGG-19), got {t.Perceptual.Slices}");
         NonNegative("training.bn_recalibration_batches", t.BnRecalibrationBatches);
+        if (t.CacheFrozenMasks && !t.Staged)
+            Fail("training.cache_frozen_masks", "needs training.staged: true (masks are frozen only in staged training's local stage); set it to false or turn staged on");
         NonNegativeNumber("training.loss_params.local_weight_bias", t.LossParams.LocalWeightBias);
         if (t.NumObservationsStart < 2) Fail("training.num_observations_start", "must be >= 2 (a transition needs two frames)");
         if (t.NumObservationsEnd < 2) Fail("training.num_observations_end", "must be >= 2 (a transition needs two frames)");

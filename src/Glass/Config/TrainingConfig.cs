@@ -58,6 +58,10 @@ public sealed class TrainingConfig
     /// the joint objective either (local motion sees detached inputs), so this is the same objective split
     /// in time, at a fraction of the cost per step. false = the reference's joint training.</summary>
     public bool Staged { get; set; }
+    /// <summary>Ours: in staged training's local stage, compute the frozen masking network's mask of each video frame
+    /// once and reuse it (Training/FrozenMaskCache: one H×W float per training frame in memory). The same masks up
+    /// to float rounding, without the masking network's forward pass on later visits. Needs staged: true.</summary>
+    public bool CacheFrozenMasks { get; set; }
     /// <summary>Ours: which network the perceptual losses use.</summary>
     public PerceptualConfig Perceptual { get; set; } = new();
 }

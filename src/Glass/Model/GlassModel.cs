@@ -241,6 +241,38 @@ public sealed class GlassModel : nn.Module
         }.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Staged training's local stage: local motion analysis on the frozen global motion. The global-motion part
+    /// runs without gradients and computes only what the local terms read (masks, foreground layers, global
+    /// actions): the inpainting and background motion networks do not run. The same numbers as
+    /// <see cref="Forward"/> with <c>frozenGlobalMotion</c> for the same masks. Call with the global-motion
+    /// networks in eval mode.
+    /// </summary>
+    /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
+    /// <param name="masks">(B, T, 1, H, W) the frozen masking network's masks of these frames (e.g. cached), or null to segment here</param>
+    public LocalMotionOutput AnalyzeLocalMotion(Tensor observations, Tensor? masks, int numGroundTruthObservations, double gumbelTemperature)
+    {
+        CheckInput(observations);
+        using var scope = NewDisposeScope();
+        var obs = observations[.., .., ..3];
+        Tensor foregrounds, transformed, globalActions;
+        using (torch.no_grad())
+        {
+            masks = masks is null ? Segment(obs) : masks.alias(); // an alias: the caller's tensor stays in its own scope
+            foregrounds = masks * obs;
+            (globalActions, transformed, _) = TransformForegrounds(foregrounds, masks);
+        }
+        var local = local_action_separator.Forward(foregrounds, transformed, globalActions, gumbelTemperature, numGroundTruthObservations);
+        return new LocalMotionOutput
+        {
+            Masks = masks,
+            Foregrounds = foregrounds,
+            TransformedForegrounds = transformed,
+            GlobalActions = globalActions,
+            Local = local,
+        }.MoveToOuterDisposeScope();
+    }
+
     /// <summary><see cref="Forward"/> without gradients (does not change train/eval mode).</summary>
     public GlassOutput Infer(Tensor observations /* (B, T, 3, H, W) */, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = true)
     {

@@ -1,3 +1,4 @@
+using Glass.Model.LocalMotion;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,10 @@ public sealed class GlassOutput : GlobalMotionOutput
     /// <summary>(B, T-1, 3, H, W) with outputGenerated: rendered foregrounds over the first inpainted background
     /// shifted by the accumulated background shifts; otherwise the same tensor as ReconstructedObservations.</summary>
     public required Tensor GeneratedObservations { get; init; }
+
+    /// <summary>The local motion analysis part of this output, as <see cref="ActionSeparator"/> returns it.</summary>
+    public ActionSeparationResult LocalMotion => new(LocalStates, LocalActionVqLoss, LocalActionIds, LocalActionProbabilities,
+        LocalActionEmbeddings, ReconstructedForegrounds, ReconstructedMasks, ReconstructedLocalStates);
 
     protected override IEnumerable<Tensor> All()
     {

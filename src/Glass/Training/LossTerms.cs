@@ -1,5 +1,6 @@
 using Glass.Config;
 using Glass.Model;
+using Glass.Model.LocalMotion;
 using static TorchSharp.torch;
 
 namespace Glass.Training;
@@ -47,7 +48,7 @@ public sealed class LossTerms
         var t = new Dictionary<string, Tensor>();
         AddGlobal(t, output.Observations, output.Masks, output.Foregrounds, output.TransformedForegrounds,
             output.InpaintedBackgrounds, output.ShiftedBackgrounds, output.ReconstructedObservations, config, perceptual);
-        AddLocal(t, output, config, perceptual);
+        AddLocal(t, output.Masks, output.Foregrounds, output.TransformedForegrounds, output.LocalMotion, config, perceptual);
         return Weighted(t, config.LossWeights, name => gmaOnly && LocalTerms.Contains(name) ? 0.0 : 1.0);
     }
 
@@ -61,10 +62,10 @@ public sealed class LossTerms
     }
 
     /// <summary>The local-motion terms alone (staged training's second stage, global motion frozen).</summary>
-    public static LossTerms ComputeLocalMotion(GlassOutput output, TrainingConfig config, PerceptualNetwork? perceptual)
+    public static LossTerms ComputeLocalMotion(LocalMotionOutput output, TrainingConfig config, PerceptualNetwork? perceptual)
     {
         var t = new Dictionary<string, Tensor>();
-        AddLocal(t, output, config, perceptual);
+        AddLocal(t, output.Masks, output.Foregrounds, output.TransformedForegrounds, output.Local, config, perceptual);
         return Weighted(t, config.LossWeights, _ => 1.0);
     }
 
@@ -85,22 +86,26 @@ public sealed class LossTerms
     }
 
     /// <summary>Local motion analysis, on foregrounds cut off from the segmentation's gradient.</summary>
-    static void AddLocal(Dictionary<string, Tensor> t, GlassOutput output, TrainingConfig config, PerceptualNetwork? perceptual)
+    /// <param name="masks">(B, T, 1, H, W)</param>
+    /// <param name="foregrounds">(B, T, 3, H, W)</param>
+    /// <param name="transformedForegrounds">(B, T-1, 3, H, W)</param>
+    static void AddLocal(Dictionary<string, Tensor> t, Tensor masks, Tensor foregrounds, Tensor transformedForegrounds,
+        ActionSeparationResult local, TrainingConfig config, PerceptualNetwork? perceptual)
     {
         var w = config.LossWeights;
         double bias = config.LossParams.LocalWeightBias;
-        var foregrounds = output.Foregrounds.detach();
-        var rendered = output.ReconstructedForegrounds;
+        foregrounds = foregrounds.detach();
+        var rendered = local.ReconstructedForegrounds;
         var globalWeights = MotionWeights.Global(foregrounds, rendered[0], bias);
-        var localWeights = MotionWeights.Local(foregrounds, output.TransformedForegrounds, rendered[0], bias);
+        var localWeights = MotionWeights.Local(foregrounds, transformedForegrounds, rendered[0], bias);
         t["multiscale_global_reconstruction_loss"] = Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Reconstruction(a, b, globalWeights));
         t["multiscale_local_reconstruction_loss"] = Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Reconstruction(a, b, localWeights));
         t["multiscale_local_perceptual_loss"] = perceptual is null || w.MultiscaleLocalPerceptualLoss == 0
             ? zeros([], device: foregrounds.device)
             : Losses.Multiscale(foregrounds, rendered, (a, b) => Losses.Perceptual(perceptual, a, b));
-        t["local_state_reconstruction_loss"] = Losses.L1(output.LocalStates[.., 1..].detach(), output.ReconstructedLocalStates);
-        t["local_action_vq_loss"] = output.LocalActionVqLoss;
-        t["mask_reconstruction_loss"] = Losses.L1(output.Masks[.., 1..].detach(), output.ReconstructedMasks);
+        t["local_state_reconstruction_loss"] = Losses.L1(local.States[.., 1..].detach(), local.ReconstructedStates);
+        t["local_action_vq_loss"] = local.VqLoss;
+        t["mask_reconstruction_loss"] = Losses.L1(masks[.., 1..].detach(), local.ReconstructedMasks);
     }
 
     /// <summary>Sum of the computed terms in the reference's order, each times its weight and a factor.</summary>

@@ -28,6 +28,7 @@ public sealed class Trainer : IDisposable
     readonly TrainingLog _log;
     long _nonFiniteGradients;
     readonly CodebookRestart _restart;
+    readonly FrozenMaskCache? _maskCache;
 
     /// <summary>Steps completed so far (the next step to run has this index).</summary>
     public long Step { get; private set; }
@@ -46,6 +47,7 @@ public sealed class Trainer : IDisposable
         var t = config.Training;
         var actions = model.LocalActionSeparator.Actions;
         _restart = new CodebookRestart(actions.UseGumbel ? 0 : t.CodeRestartEvery, actions.NumActions, t.Seed);
+        _maskCache = t.Staged && t.CacheFrozenMasks ? new FrozenMaskCache(t.Batching.SkipFrames) : null;
         // Staged training: one parameter group per analysis, the frozen one at learning rate 0 (Adam's update,
         // weight decay included, is scaled by it, so frozen weights stay exactly as they are).
         _optimizer = t.Staged
@@ -126,9 +128,10 @@ public sealed class Trainer : IDisposable
         var observations = batch.Observations.to(_device);
 
         bool staged = _config.Training.Staged;
-        var forward = TrainingStep.Forward(_model, observations, groundTruth, temperature, staged, gmaOnly);
+        var frozenMasks = staged && !gmaOnly ? _maskCache?.Masks(_model, observations, batch.VideoNames, batch.InitialFrames) : null;
+        var forward = TrainingStep.Forward(_model, observations, groundTruth, temperature, staged, gmaOnly, frozenMasks);
         var losses = TrainingStep.Losses(forward, _config.Training, _perceptual, staged, gmaOnly);
-        var output = forward as GlassOutput; // null in the staged global-motion stage: no local actions to count
+        var local = forward.LocalMotion; // null in the staged global-motion stage: no local actions to count
 
         _optimizer.zero_grad(); // zero_grad keeps the gradient tensors (set to zero), as the reference's model.zero_grad()
         losses.Total.backward();
@@ -145,8 +148,8 @@ public sealed class Trainer : IDisposable
         }
         _optimizer.step();
         Step++;
-        var codeCounts = output is null ? null : CodebookRestart.Counts(output.LocalActionIds, _model.NumLocalActions);
-        int restarted = gmaOnly || output is null ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, codeCounts!, output.LocalActionEmbeddings);
+        var codeCounts = local is null ? null : CodebookRestart.Counts(local.ActionIds, _model.NumLocalActions);
+        int restarted = gmaOnly || local is null ? 0 : _restart.Update(Step, _model.LocalActionSeparator.Actions.Quantizer, codeCounts!, local.ActionEmbeddings);
 
         afterStep?.Invoke(observations);
 
@@ -166,6 +169,7 @@ public sealed class Trainer : IDisposable
             figures["local_action_perplexity"] = perplexity;
         }
         if (_restart.Enabled) figures["local_action_codes_restarted"] = restarted;
+        if (_maskCache is not null) figures["frozen_masks_cached"] = _maskCache.Frames;
         return figures;
     }
 

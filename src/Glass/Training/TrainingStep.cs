@@ -1,5 +1,6 @@
 using Glass.Config;
 using Glass.Model;
+using Glass.Model.LocalMotion;
 using static TorchSharp.torch;
 
 namespace Glass.Training;
@@ -7,26 +8,36 @@ namespace Glass.Training;
 /// <summary>
 /// What one optimisation step computes before its backward pass, by the kind of step the schedule asks for:
 /// joint (the reference's, GMA pre-training weighting the local terms by zero), or staged: global motion alone,
-/// or local motion alone on the frozen global-motion networks (eval mode, no gradients). The trainer and the
-/// training benchmark both run it, so the benchmark times the trainer's step.
+/// or local motion alone on the frozen global-motion networks (eval mode, no gradients; the background networks
+/// do not run). The trainer and the training benchmark both run it, so the benchmark times the trainer's step.
 /// </summary>
 public static class TrainingStep
 {
+    /// <summary>A step's forward pass: <see cref="Global"/> for joint steps (a <see cref="GlassOutput"/>) and
+    /// the staged global stage, <see cref="Local"/> for the staged local stage.</summary>
+    public sealed record Output(GlobalMotionOutput? Global, LocalMotionOutput? Local)
+    {
+        /// <summary>The step's local motion analysis; null in a global-motion-only step.</summary>
+        public ActionSeparationResult? LocalMotion => Local?.Local ?? (Global as GlassOutput)?.LocalMotion;
+    }
+
     /// <summary>The step's forward pass; sets the model's train/eval modes as the step kind needs.</summary>
     /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
-    /// <returns>a <see cref="GlassOutput"/>, or for the staged global-motion stage its <see cref="GlobalMotionOutput"/> alone</returns>
-    public static GlobalMotionOutput Forward(GlassModel model, Tensor observations, int groundTruth, double temperature, bool staged, bool gmaOnly)
+    /// <param name="frozenMasks">(B, T, 1, H, W) the frozen masking network's masks (staged local stage, e.g. from
+    /// <see cref="FrozenMaskCache"/>), or null to segment in the step</param>
+    public static Output Forward(GlassModel model, Tensor observations, int groundTruth, double temperature, bool staged, bool gmaOnly,
+        Tensor? frozenMasks = null)
     {
         model.train();
-        if (!staged) return model.Forward(observations, groundTruth, temperature, outputGenerated: false);
-        if (gmaOnly) return model.AnalyzeGlobalMotion(observations);
+        if (!staged) return new(model.Forward(observations, groundTruth, temperature, outputGenerated: false), null);
+        if (gmaOnly) return new(model.AnalyzeGlobalMotion(observations), null);
         foreach (var m in model.GlobalMotionNetworks) m.eval();
-        return model.Forward(observations, groundTruth, temperature, outputGenerated: false, frozenGlobalMotion: true);
+        return new(null, model.AnalyzeLocalMotion(observations, frozenMasks, groundTruth, temperature));
     }
 
     /// <summary>The loss terms of <see cref="Forward"/>'s output for the same step kind.</summary>
-    public static LossTerms Losses(GlobalMotionOutput output, TrainingConfig config, PerceptualNetwork? perceptual, bool staged, bool gmaOnly) =>
-        !staged ? LossTerms.Compute((GlassOutput)output, config, perceptual, gmaOnly)
-        : gmaOnly ? LossTerms.ComputeGlobalMotion(output, config, perceptual)
-        : LossTerms.ComputeLocalMotion((GlassOutput)output, config, perceptual);
+    public static LossTerms Losses(Output output, TrainingConfig config, PerceptualNetwork? perceptual, bool staged, bool gmaOnly) =>
+        !staged ? LossTerms.Compute((GlassOutput)output.Global!, config, perceptual, gmaOnly)
+        : gmaOnly ? LossTerms.ComputeGlobalMotion(output.Global!, config, perceptual)
+        : LossTerms.ComputeLocalMotion(output.Local!, config, perceptual);
 }

@@ -98,6 +98,7 @@ public class GlassConfigErrorTests
     [InlineData("training:\n  perceptual:\n    mode: lpips\n", "training.perceptual.mode: 'lpips' is not one of vgg, random, off")]
     [InlineData("training:\n  perceptual:\n    slices: 6\n", "training.perceptual.slices: must be 1..5")]
     [InlineData("generation:\n  actions:\n    jump: [1, 2, 3]\n", "generation.actions.jump: must be [dx, dy]")]
+    [InlineData("training:\n  cache_frozen_masks: true\n", "training.cache_frozen_masks: needs training.staged: true")]
     public void ValidationNamesTheKey(string yaml, string expected) => Assert.Contains(expected, Fails(yaml));
 
     [Fact]

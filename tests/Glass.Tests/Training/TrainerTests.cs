@@ -144,6 +144,35 @@ public class TrainerTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void CachedFrozenMasksTrainTheLocalStageAsComputedOnes()
+    {
+        var config = TinySetup.Config(TinySetup.Dataset());
+        config.Training.Staged = true;
+        config.Training.PretrainingStepsGma = 2;
+        config.Training.MaxSteps = 6;
+        var cached = config.Clone();
+        cached.Training.CacheFrozenMasks = true;
+        cached.Validate();
+
+        var plainDir = TestPaths.NewTempDir("glass-run");
+        using (var t = NewTrainer(config, plainDir)) t.Run(CancellationToken.None);
+        var cachedDir = TestPaths.NewTempDir("glass-run");
+        using (var t = NewTrainer(cached, cachedDir)) t.Run(CancellationToken.None);
+
+        using var a = GlassCheckpoint.Read(Path.Combine(plainDir, "checkpoints", "latest.glass"));
+        using var b = GlassCheckpoint.Read(Path.Combine(cachedDir, "checkpoints", "latest.glass"));
+        double largest = 0;
+        foreach (var (name, value) in a.ModelState)
+            largest = Math.Max(largest, (value.to_type(float64) - b.ModelState[name].to_type(float64)).abs().max().item<double>());
+        output.WriteLine($"largest parameter difference after 4 local steps, cached against computed masks: {largest:E2}");
+        Assert.True(largest <= 1e-4, $"a parameter differs by {largest}");
+        // 3 videos of 8 frames: the 4 local steps met some of the 24 frames, and the log says how many.
+        var log = File.ReadAllLines(Path.Combine(cachedDir, "scalars.jsonl"));
+        Assert.Contains(log, line => line.Contains("\"frozen_masks_cached\""));
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(plainDir, "scalars.jsonl")), line => line.Contains("frozen_masks_cached"));
+    }
+
+    [Fact]
     public void AnInterruptedCheckpointWriteLeavesThePreviousOneLoadable()
     {
         var config = TinySetup.Config(TinySetup.Dataset());

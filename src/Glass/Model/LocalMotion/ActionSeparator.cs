@@ -14,7 +14,18 @@ public sealed record ActionSeparationResult(
     Tensor ActionEmbeddings /* (B, T-1, D): the action head's output before quantization */,
     Tensor[] ReconstructedForegrounds /* [full (B, T-1, 3, H, W), half (.., H/2, W/2), quarter (.., H/4, W/4)] */,
     Tensor ReconstructedMasks /* (B, T-1, 1, H, W) */,
-    Tensor ReconstructedStates /* (B, T-1, S, h, w) */);
+    Tensor ReconstructedStates /* (B, T-1, S, h, w) */)
+{
+    /// <summary>Every tensor of the result (for moving them between dispose scopes).</summary>
+    public IEnumerable<Tensor> Tensors()
+    {
+        yield return States; yield return VqLoss; yield return ActionIds;
+        if (ActionProbabilities is not null) yield return ActionProbabilities;
+        yield return ActionEmbeddings;
+        foreach (var f in ReconstructedForegrounds) yield return f;
+        yield return ReconstructedMasks; yield return ReconstructedStates;
+    }
+}
 
 /// <summary>
 /// Local motion analysis (LMA): encodes foregrounds into states, finds the local action of each transition,
