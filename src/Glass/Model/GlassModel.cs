@@ -186,13 +186,10 @@ public sealed class GlassModel : nn.Module
     /// <param name="numGroundTruthObservations">transitions unrolled on real frames (1..T-1); the rest are autoregressive</param>
     /// <param name="gumbelTemperature">Gumbel-softmax temperature (used only with use_gumbel)</param>
     /// <param name="outputGenerated">also composite rendered foregrounds over the first background (GeneratedObservations)</param>
-    /// <param name="frozenGlobalMotion">run global motion analysis without gradients (staged training's local stage)</param>
-    public GlassOutput Forward(Tensor observations, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = false,
-        bool frozenGlobalMotion = false)
+    public GlassOutput Forward(Tensor observations, int numGroundTruthObservations, double gumbelTemperature, bool outputGenerated = false)
     {
         using var scope = NewDisposeScope();
-        GlobalMotionOutput g;
-        using (frozenGlobalMotion ? torch.no_grad() : null) g = AnalyzeGlobalMotion(observations);
+        var g = AnalyzeGlobalMotion(observations);
         var obs = g.Observations;
         long t = obs.shape[1];
 
@@ -244,9 +241,8 @@ public sealed class GlassModel : nn.Module
     /// <summary>
     /// Staged training's local stage: local motion analysis on the frozen global motion. The global-motion part
     /// runs without gradients and computes only what the local terms read (masks, foreground layers, global
-    /// actions): the inpainting and background motion networks do not run. The same numbers as
-    /// <see cref="Forward"/> with <c>frozenGlobalMotion</c> for the same masks. Call with the global-motion
-    /// networks in eval mode.
+    /// actions): the inpainting and background motion networks do not run. The same local motion as
+    /// <see cref="Forward"/> for the same masks. Call with the global-motion networks in eval mode.
     /// </summary>
     /// <param name="observations">(B, T, 3, H, W) frames in [-1, 1]</param>
     /// <param name="masks">(B, T, 1, H, W) the frozen masking network's masks of these frames (e.g. cached), or null to segment here</param>
