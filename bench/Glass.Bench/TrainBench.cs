@@ -51,7 +51,7 @@ public static class TrainBench
             using var noGrad = no_grad();
             return model.Segment(x);
         }
-        LossTerms Losses(TrainingStep.Output output) => TrainingStep.Losses(output, config.Training, perceptual, staged: localOnly, gmaOnly: false);
+        LossTerms Losses(TrainingStep.Output output) => TrainingStep.Losses(output, config.Training, perceptual, gmaOnly: false);
 
         var times = new List<double[]>();
         for (int s = 0; s < steps + 1; s++)

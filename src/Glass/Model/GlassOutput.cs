@@ -38,12 +38,7 @@ public sealed class GlassOutput : GlobalMotionOutput
     protected override IEnumerable<Tensor> All()
     {
         foreach (var t in base.All()) yield return t;
-        yield return LocalStates;
-        foreach (var f in ReconstructedForegrounds) yield return f;
-        yield return ReconstructedMasks; yield return ReconstructedLocalStates; yield return LocalActionVqLoss;
-        yield return LocalActionIds;
-        if (LocalActionProbabilities is not null) yield return LocalActionProbabilities;
-        yield return LocalActionEmbeddings;
+        foreach (var t in LocalMotion.Tensors()) yield return t;
         yield return GeneratedObservations;
     }
 

@@ -21,21 +21,18 @@ public sealed class LocalMotionOutput : IDisposable
     /// <summary>The local motion analysis of the foregrounds.</summary>
     public required ActionSeparationResult Local { get; init; }
 
-    IEnumerable<Tensor> All()
-    {
-        yield return Masks; yield return Foregrounds; yield return TransformedForegrounds; yield return GlobalActions;
-        foreach (var t in Local.Tensors()) yield return t;
-    }
+    IEnumerable<Tensor> Unique() =>
+        new[] { Masks, Foregrounds, TransformedForegrounds, GlobalActions }.Concat(Local.Tensors()).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
 
     /// <summary>Moves every tensor to the dispose scope enclosing the current one.</summary>
     public LocalMotionOutput MoveToOuterDisposeScope()
     {
-        foreach (var t in All().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>()) t.MoveToOuterDisposeScope();
+        foreach (var t in Unique()) t.MoveToOuterDisposeScope();
         return this;
     }
 
     public void Dispose()
     {
-        foreach (var t in All().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>()) t.Dispose();
+        foreach (var t in Unique()) t.Dispose();
     }
 }

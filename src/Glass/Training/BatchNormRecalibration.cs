@@ -36,7 +36,9 @@ public static class BatchNormRecalibration
             {
                 using var scope = NewDisposeScope();
                 using var batch = nextBatch();
-                model.Forward(batch.Observations.to(device), groundTruth, gumbelTemperature);
+                // The staged local stage's own forward pass: the background networks it does not train are not run.
+                if (localMotionOnly) model.AnalyzeLocalMotion(batch.Observations.to(device), null, groundTruth, gumbelTemperature);
+                else model.Forward(batch.Observations.to(device), groundTruth, gumbelTemperature);
                 progress?.Invoke(i + 1);
             }
         }

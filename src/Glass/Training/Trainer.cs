@@ -130,7 +130,7 @@ public sealed class Trainer : IDisposable
         bool staged = _config.Training.Staged;
         var frozenMasks = staged && !gmaOnly ? _maskCache?.Masks(_model, observations, batch.VideoNames, batch.InitialFrames) : null;
         var forward = TrainingStep.Forward(_model, observations, groundTruth, temperature, staged, gmaOnly, frozenMasks);
-        var losses = TrainingStep.Losses(forward, _config.Training, _perceptual, staged, gmaOnly);
+        var losses = TrainingStep.Losses(forward, _config.Training, _perceptual, gmaOnly);
         var local = forward.LocalMotion; // null in the staged global-motion stage: no local actions to count
 
         _optimizer.zero_grad(); // zero_grad keeps the gradient tensors (set to zero), as the reference's model.zero_grad()

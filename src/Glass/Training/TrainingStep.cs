@@ -35,9 +35,10 @@ public static class TrainingStep
         return new(null, model.AnalyzeLocalMotion(observations, frozenMasks, groundTruth, temperature));
     }
 
-    /// <summary>The loss terms of <see cref="Forward"/>'s output for the same step kind.</summary>
-    public static LossTerms Losses(Output output, TrainingConfig config, PerceptualNetwork? perceptual, bool staged, bool gmaOnly) =>
-        !staged ? LossTerms.Compute((GlassOutput)output.Global!, config, perceptual, gmaOnly)
-        : gmaOnly ? LossTerms.ComputeGlobalMotion(output.Global!, config, perceptual)
-        : LossTerms.ComputeLocalMotion(output.Local!, config, perceptual);
+    /// <summary>The loss terms of <see cref="Forward"/>'s output; its kind says which terms.</summary>
+    /// <param name="gmaOnly">GMA pre-training: a joint step weights the local terms by zero</param>
+    public static LossTerms Losses(Output output, TrainingConfig config, PerceptualNetwork? perceptual, bool gmaOnly) =>
+        output.Local is { } local ? LossTerms.ComputeLocalMotion(local, config, perceptual)
+        : output.Global is GlassOutput joint ? LossTerms.Compute(joint, config, perceptual, gmaOnly)
+        : LossTerms.ComputeGlobalMotion(output.Global!, config, perceptual);
 }

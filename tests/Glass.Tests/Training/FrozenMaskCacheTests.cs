@@ -80,7 +80,7 @@ public class FrozenMaskCacheTests
         var expected = LossTerms.Compute(reference, config.Training, null, gmaOnly: false);
         random.manual_seed(3);
         var staged = TrainingStep.Forward(model, clips, 2, 0.4, staged: true, gmaOnly: false, frozenMasks: masks);
-        var losses = TrainingStep.Losses(staged, config.Training, null, staged: true, gmaOnly: false);
+        var losses = TrainingStep.Losses(staged, config.Training, null, gmaOnly: false);
 
         Assert.Null(staged.Global);
         foreach (var (name, value) in losses.Terms)
