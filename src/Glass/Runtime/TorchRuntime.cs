@@ -13,8 +13,10 @@ public static class TorchRuntime
     {
         HeapRetention.Ensure();
         NativeLibraries.EnsureLoaded();
-        if (threads > 0) torch.set_num_threads(threads);
-        else torch.get_num_threads(); // loads libtorch itself (TorchSharp's first call does)
+        // at::set_num_threads re-configures OpenMP, MKL, the thread pool and oneDNN's caches process-wide, while
+        // other threads may be running kernels: only when the count actually changes.
+        int current = torch.get_num_threads(); // also loads libtorch itself (TorchSharp's first call does)
+        if (threads > 0 && current != threads) torch.set_num_threads(threads);
         _ = NnpackOff.Value;
     }
 
