@@ -12,16 +12,20 @@ public sealed record KernelCheck(
     ConvolutionFormulation ByRule,
     TimeSpan Elapsed)
 {
-    public double DirectError => Errors[ConvolutionFormulation.Direct];
+    /// <summary>The direct (fast) kernel's error; null when it was not run (the rule routes this case around a known fault).</summary>
+    public double? DirectError => Errors.TryGetValue(ConvolutionFormulation.Direct, out var e) ? e : null;
     public bool DirectRight => DirectError <= ConvolutionSelfCheck.Tolerance;
+    /// <summary>The direct kernel was run and found wrong.</summary>
+    public bool DirectWrong => DirectError > ConvolutionSelfCheck.Tolerance;
 
     /// <summary>True when the self-check overruled the rule: the rule's formulation was wrong here.</summary>
     public bool Switched => Chosen != ByRule;
 
-    /// <summary>e.g. "1x1 64->65 cl on 16x12x16 at 2 threads: direct 2.1e-07 right; uses padded-channels (rule)".</summary>
+    /// <summary>e.g. "3x3 32->48 cl on 2x12x16 at 2 threads: direct 2.1e-07 right; uses direct (fast path)".</summary>
     public override string ToString()
     {
-        var direct = DirectRight ? $"direct {DirectError:0.0e+00} right" : $"direct WRONG ({DirectError:0.0e+00})";
+        var direct = DirectError is null ? "direct not run (known fault)"
+            : DirectRight ? $"direct {DirectError:0.0e+00} right" : $"direct WRONG ({DirectError:0.0e+00})";
         var why = Switched ? "self-check" : ByRule == ConvolutionFormulation.Direct ? "fast path" : "rule";
         return $"{Case}: {direct}; uses {Name(Chosen)} ({why})";
     }

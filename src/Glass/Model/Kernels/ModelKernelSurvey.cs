@@ -32,11 +32,11 @@ public static class ModelKernelSurvey
     /// cases (wrong, routed by rule or switched by the self-check), or every case with <paramref name="listAll"/>.</summary>
     public static IEnumerable<string> Describe(string label, IReadOnlyList<KernelCheck> checks, bool listAll)
     {
-        int wrong = checks.Count(c => !c.DirectRight), byRule = checks.Count(c => c.ByRule != ConvolutionFormulation.Direct);
+        int wrong = checks.Count(c => c.DirectWrong), byRule = checks.Count(c => c.ByRule != ConvolutionFormulation.Direct);
         double seconds = checks.Sum(c => c.Elapsed.TotalSeconds);
-        var verdict = wrong == 0 ? "the fast kernel is right in every case" : $"the fast kernel is WRONG in {wrong}";
+        var verdict = wrong == 0 ? "the fast kernel is right in every case it ran" : $"the fast kernel is WRONG in {wrong}";
         yield return $"  {label}: {checks.Count} cases in {seconds:F2} s; {verdict}; {byRule} routed around a known fault by rule";
-        foreach (var c in checks.Where(c => listAll || !c.DirectRight || c.ByRule != ConvolutionFormulation.Direct || c.Switched))
+        foreach (var c in checks.Where(c => listAll || c.DirectWrong || c.ByRule != ConvolutionFormulation.Direct || c.Switched))
             yield return $"    {c}";
     }
 }
