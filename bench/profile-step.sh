@@ -33,7 +33,7 @@ profile() { # name, command...
   echo "== $name: $(grep -o 'seconds per step (median of [0-9]*): .*' "$log/$name.out")"
   python3 bench/perf_profile.py "$log/$name.report" --steps $((steps + 1)) --frequency 499
 }
-ours=(dotnet "$bench" train --config "$config" --threads "$threads" --steps "$steps" "${common[@]}")
+ours=(dotnet "$bench" train --config "$config" --threads "$threads" --steps "$steps" "${common[@]}" "${ours_only[@]}")
 theirs=(/usr/bin/python3 bench/reference/time_reference_step.py --reference "$reference" --config "$config"
   --threads "$threads" --steps "$steps" "${common[@]}")
 profile ours "${ours[@]}"

@@ -1,9 +1,11 @@
 # Options shared by bench/side-by-side.sh and bench/profile-step.sh (sourced; set the defaults first):
-# --reference DIR --config FILE --threads N --steps N --rounds N --local-only --frames N --gt N --batch N.
-# Sets reference, config, threads, steps, rounds and common (the options both implementations' step benchmarks take).
+# --reference DIR --config FILE --threads N --steps N --rounds N --local-only --frames N --gt N --batch N --cached-masks.
+# Sets reference, config, threads, steps, rounds, common (the options both implementations' step benchmarks take)
+# and ours_only (options of our benchmark alone: --cached-masks, the local step on cached frozen masks, which the
+# authors' code has no counterpart of).
 parse_step_args() {
   local script="$1"; shift
-  common=()
+  common=() ours_only=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --reference) reference="$2"; shift 2 ;;
@@ -12,6 +14,7 @@ parse_step_args() {
       --steps) steps="$2"; shift 2 ;;
       --rounds) rounds="$2"; shift 2 ;;
       --local-only) common+=(--local-only); shift ;;
+      --cached-masks) ours_only+=(--cached-masks); shift ;;
       --frames|--gt|--batch) common+=("$1" "$2"); shift 2 ;;
       *) echo "$script: unknown option $1 (see the header of bench/$script.sh)" >&2; exit 2 ;;
     esac
