@@ -5,6 +5,7 @@
 #
 #   bench/side-by-side.sh --reference DIR [--config configs/wsprites-narrowed.yaml] [--threads 2]
 #                         [--steps 5] [--rounds 2] [--local-only [--cached-masks]] [--frames 6] [--gt N] [--batch N]
+#                         [--convolution-precision float32|bfloat16]
 #
 # DIR is a checkout of github.com/Araachie/glass; the authors' code needs PyTorch (Debian 12:
 # apt install python3-torch). Compare only figures from one run: the CPU and its load change between runs.

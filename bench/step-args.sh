@@ -1,8 +1,9 @@
 # Options shared by bench/side-by-side.sh and bench/profile-step.sh (sourced; set the defaults first):
-# --reference DIR --config FILE --threads N --steps N --rounds N --local-only --frames N --gt N --batch N --cached-masks.
+# --reference DIR --config FILE --threads N --steps N --rounds N --local-only --frames N --gt N --batch N --cached-masks
+# --convolution-precision float32|bfloat16.
 # Sets reference, config, threads, steps, rounds, common (the options both implementations' step benchmarks take)
-# and ours_only (options of our benchmark alone: --cached-masks, the local step on cached frozen masks, which the
-# authors' code has no counterpart of).
+# and ours_only (options of our benchmark alone, which the authors' code has no counterpart of: --cached-masks, the
+# local step on cached frozen masks; --convolution-precision bfloat16, convolutions in bfloat16).
 parse_step_args() {
   local script="$1"; shift
   common=() ours_only=()
@@ -15,6 +16,7 @@ parse_step_args() {
       --rounds) rounds="$2"; shift 2 ;;
       --local-only) common+=(--local-only); shift ;;
       --cached-masks) ours_only+=(--cached-masks); shift ;;
+      --convolution-precision) ours_only+=("$1" "$2"); shift 2 ;;
       --frames|--gt|--batch) common+=("$1" "$2"); shift 2 ;;
       *) echo "$script: unknown option $1 (see the header of bench/$script.sh)" >&2; exit 2 ;;
     esac

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Glass.Config;
 using Glass.Model;
+using Glass.Runtime;
 using Glass.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,15 +31,17 @@ public static class TrainBench
         bool localOnly = a.Has("local-only");
         bool cachedMasks = a.Has("cached-masks");
         if (cachedMasks && !localOnly) throw new GlassException("--cached-masks times the local-motion-only step: add --local-only");
-        int threads = a.GetInt("threads", 0);
-        if (threads > 0) set_num_threads(threads);
+        if (a.GetInt("threads", 0) is > 0 and var threads) config.Runtime.Threads = threads;
+        if (a.Get("convolution-precision") is { } precision) config.Runtime.ConvolutionPrecision = precision;
+        config.Validate();
+        TorchRuntime.Apply(config.Runtime);
         int w = config.Data.InputSize[0], h = config.Data.InputSize[1];
 
         random.manual_seed(1);
         var model = new GlassModel(config.Model);
         var optimizer = optim.Adam(localOnly ? model.LocalActionSeparator.parameters() : model.parameters(), lr: 1e-4);
         using var perceptual = config.Training.Perceptual.Mode == "off" ? null : PerceptualNetwork.Create("random", null, CPU);
-        Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, {(localOnly ? cachedMasks ? "local-motion-only step on cached masks" : "local-motion-only step" : "full step")}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads");
+        Console.WriteLine($"config {a.Get("config") ?? "paper defaults (configs/wsprites.yaml)"}: {model.parameters().Sum(p => p.numel()):N0} parameters, batch {batch} x {frames} frames ({gt} ground truth) at {w}x{h}, {(localOnly ? cachedMasks ? "local-motion-only step on cached masks" : "local-motion-only step" : "full step")}, perceptual {(perceptual is null ? "off" : "on (random VGG)")}, {get_num_threads()} threads, convolutions in {config.Runtime.ConvolutionPrecision}");
 
         // The trainer's step: --local-only is staged training's local stage, otherwise a joint step after GMA pre-training.
         TrainingStep.Output Forward(Tensor x /* (B, T, 3, H, W) */, Tensor? masks /* (B, T, 1, H, W) */) =>

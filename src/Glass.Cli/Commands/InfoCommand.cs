@@ -16,14 +16,21 @@ public static class InfoCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch threads to check at (default: libtorch's choice, one per core)" };
         var configs = new Option<string[]>("--config") { Description = "Check the convolutions of this model: a YAML config or a .glass checkpoint (repeatable; default: the paper configuration and the shipped CPU model)", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "List every convolution case checked, not only the notable ones" };
-        var command = new Command("info", "Check the installation: CPU, libtorch build, threads, and a self-check of the model's convolution kernels against float64.") { threads, configs, all };
+        var precision = new Option<string>("--convolution-precision")
+        {
+            Description = "Check the convolutions as they run in this precision: float32 or bfloat16 (runtime.convolution_precision)",
+            DefaultValueFactory = _ => "float32",
+        };
+        precision.AcceptOnlyFromAmong([.. RuntimeConfig.ConvolutionPrecisions]);
+        var command = new Command("info", "Check the installation: CPU, libtorch build, threads, and a self-check of the model's convolution kernels against float64.") { threads, configs, all, precision };
         command.SetGuardedAction((result, _) =>
         {
             TorchRuntime.Initialize(RuntimeOptions.CheckThreads(result.GetValue(threads) ?? 0));
             foreach (var line in RuntimeReport.Lines()) Console.WriteLine(line);
-            Console.WriteLine($"convolution self-check at {torch.get_num_threads()} thread(s): float32 against float64 (docs/cpu-kernels.md)");
+            var dtype = result.GetValue(precision) == "bfloat16" ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+            Console.WriteLine($"convolution self-check at {torch.get_num_threads()} thread(s): {result.GetValue(precision)} against float64 (docs/cpu-kernels.md)");
             foreach (var (label, config) in Models(result.GetValue(configs)))
-                foreach (var line in ModelKernelSurvey.Describe(label, ModelKernelSurvey.Run(config), result.GetValue(all))) Console.WriteLine(line);
+                foreach (var line in ModelKernelSurvey.Describe(label, ModelKernelSurvey.Run(config, dtype), result.GetValue(all))) Console.WriteLine(line);
             return 0;
         });
         return command;

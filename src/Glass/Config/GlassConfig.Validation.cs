@@ -69,6 +69,7 @@ public sealed partial class GlassConfig
         if (!RuntimeConfig.IsDeviceName(Runtime.Device))
             Fail("runtime.device", $"'{Runtime.Device}' is not a device; use cpu, cuda or cuda:N");
         NonNegative("runtime.threads", Runtime.Threads);
+        OneOf("runtime.convolution_precision", Runtime.ConvolutionPrecision, [.. RuntimeConfig.ConvolutionPrecisions]);
 
         foreach (var (name, shift) in Generation.Actions)
         {

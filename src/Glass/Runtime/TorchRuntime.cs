@@ -20,6 +20,15 @@ public static class TorchRuntime
         _ = NnpackOff.Value;
     }
 
+    /// <summary>Applies a config's `runtime:` section (threads, convolution precision) and returns its device.</summary>
+    public static torch.Device Apply(Config.RuntimeConfig runtime)
+    {
+        Initialize(runtime.Threads);
+        Model.Kernels.ConvolutionKernels.Process.Precision =
+            runtime.ConvolutionPrecision == "bfloat16" ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+        return ParseDevice(runtime.Device);
+    }
+
     /// <summary>Parses "cpu", "cuda", "cuda:1"; a clear error when CUDA is asked for but absent.</summary>
     public static torch.Device ParseDevice(string name)
     {

@@ -26,8 +26,7 @@ public static class TrainingSession
     {
         if (initGlobalMotionOnly && initFrom is null)
             throw new GlassException("--init-networks global takes the global-motion networks of --init: give --init CHECKPOINT") { Input = GlassInput.Init };
-        TorchRuntime.Initialize(config.Runtime.Threads);
-        var device = TorchRuntime.ParseDevice(config.Runtime.Device);
+        var device = TorchRuntime.Apply(config.Runtime);
         var run = new RunDirectory(runDirectory);
         run.RemoveStaleTemporaries();
         string? resumeFrom = null;

@@ -19,4 +19,14 @@ public class InfoCommandTests
         Assert.Matches(@"1x1 64->33 cl .*uses padded-channels \(rule\)", result.StdOut);
         Assert.DoesNotContain("NNPACK!", result.StdErr);
     }
+
+    [Fact]
+    public void InfoChecksTheConvolutionsInBFloat16()
+    {
+        var config = Path.Combine(TestPaths.RepoRoot, "configs", "wsprites-cpu.yaml");
+        var result = CliProcess.Run("info", "--threads", "1", "--config", config, "--convolution-precision", "bfloat16");
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains("convolution self-check at 1 thread(s): bfloat16 against float64", result.StdOut);
+        Assert.Matches(@"1x1 64->33 cl on \S+ at 1 thread in bfloat16: direct not run \(known fault\); uses padded-channels \(rule\)", result.StdOut);
+    }
 }

@@ -92,6 +92,7 @@ public class GlassConfigErrorTests
     [InlineData("training:\n  loss_weights:\n    mask_size_loss: -1\n", "training.loss_weights.mask_size_loss: is -1, must be a finite number >= 0")]
     [InlineData("training:\n  optimizer:\n    learning_rate: .nan\n", "training.optimizer.learning_rate: is NaN, must be a finite number > 0")]
     [InlineData("runtime:\n  device: gpu\n", "runtime.device: 'gpu' is not a device")]
+    [InlineData("runtime:\n  convolution_precision: fp16\n", "runtime.convolution_precision: 'fp16' is not one of float32, bfloat16")]
     [InlineData("model:\n  action_separator:\n    state_downsampling: 2\n", "model.action_separator.state_downsampling: is 2, must be 8 (the paper) or 4")]
     [InlineData("model:\n  action_separator:\n    dynamics_network:\n      normalization: layer\n", "model.action_separator.dynamics_network.normalization: 'layer' is not one of batch, per_step")]
     [InlineData("training:\n  loss_params:\n    local_weight_bias: -0.5\n", "training.loss_params.local_weight_bias: is -0.5, must be a finite number >= 0")]

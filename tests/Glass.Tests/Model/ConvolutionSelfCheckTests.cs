@@ -2,6 +2,7 @@ using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using Xunit;
+using Xunit.Abstractions;
 using static Glass.Tests.Model.ModelTestSupport;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -15,7 +16,13 @@ namespace Glass.Tests.Model;
 /// </summary>
 public class ConvolutionSelfCheckTests
 {
-    public ConvolutionSelfCheckTests() => InitializeTorch();
+    readonly ITestOutputHelper output;
+
+    public ConvolutionSelfCheckTests(ITestOutputHelper output)
+    {
+        InitializeTorch();
+        this.output = output;
+    }
 
     /// <summary>Like fault 1: the output channels past the last multiple of 32 are off by half their value.</summary>
     static Tensor ChannelTailFault(Tensor y /* (N, C, H, W) */) =>
@@ -128,6 +135,47 @@ public class ConvolutionSelfCheckTests
         Assert.True(ChannelsLast.Is(y));
         // Against float64: the float32 contiguous kernel is fault 2 itself.
         Assert.True((y.to(float64) - F.conv2d(x.to(float64), w.to(float64), padding: [1, 1])).abs().max().item<double>() < 1e-4);
+    }
+
+    /// <summary>
+    /// runtime.convolution_precision: bfloat16 runs the convolution in bfloat16 (its rounding shows against float32),
+    /// returns float32 and sends gradients to the float32 weight; the self-check checks the bfloat16 path at its own
+    /// tolerance, and still catches a fault there.
+    /// </summary>
+    [Fact]
+    public void BFloat16ConvolutionsKeepFloat32WeightsAndAreSelfChecked()
+    {
+        using var scope = NewDisposeScope();
+        var (x, w, b) = Operands(2, 40, 40, 3);
+        w.requires_grad_();
+        var kernels = new ConvolutionKernels { Precision = ScalarType.BFloat16 };
+        Tensor y;
+        using (ConvolutionKernels.Use(kernels)) y = ConvolutionKernels.Conv2d(x, w, b, padding: [1, 1]);
+        Assert.Equal(ScalarType.Float32, y.dtype);
+        Assert.True(ChannelsLast.Is(y));
+        double error, scale;
+        using (no_grad())
+        {
+            var exact = F.conv2d(x.to(float64), w.to(float64), b.to(float64), padding: [1, 1]);
+            scale = exact.square().mean().sqrt().item<double>();
+            error = (y.to(float64) - exact).abs().max().item<double>() / scale;
+        }
+        output.WriteLine($"bfloat16 3x3 40->40: error {error:E2} of the output's rms");
+        Assert.InRange(error, 1e-4, ConvolutionSelfCheck.BFloat16Tolerance); // bfloat16's rounding, not float32's
+        y.sum().backward();
+        Assert.Equal(ScalarType.Float32, w.grad!.dtype);
+        Assert.True(w.grad!.abs().sum().item<float>() > 0);
+
+        var check = Assert.Single(kernels.Checks);
+        Assert.True(check.Case.BFloat16);
+        Assert.True(check.DirectRight, check.ToString());
+        Assert.Equal(ConvolutionFormulation.Direct, check.Chosen);
+        Assert.Contains("in bfloat16", check.ToString());
+
+        var faulty = new ConvolutionKernels { Precision = ScalarType.BFloat16, Perturb = (f, _, r) => f == ConvolutionFormulation.Direct ? ChannelTailFault(r) : r };
+        using (no_grad())
+        using (ConvolutionKernels.Use(faulty)) ConvolutionKernels.Conv2d(x, w, b, padding: [1, 1]);
+        Assert.True(Assert.Single(faulty.Checks).Switched);
     }
 
     /// <summary>

@@ -42,6 +42,20 @@ public sealed class ConvolutionKernels
     /// </summary>
     public Func<ConvolutionFormulation, ConvolutionShape, Tensor, Tensor>? Perturb { get; init; }
 
+    /// <summary>
+    /// Float32 (the default) or BFloat16: float32 CPU convolutions then run in bfloat16 (input, weight and bias cast,
+    /// the result cast back to float32), everything else stays float32, and gradients reach the float32 weights
+    /// (mixed precision with float32 master weights; TorchSharp has no autocast). From runtime.convolution_precision;
+    /// worth it on CPUs whose oneDNN has bfloat16 kernels (AVX512_BF16 or AMX), docs/training.md.
+    /// </summary>
+    public ScalarType Precision
+    {
+        get => precision;
+        set => precision = value is ScalarType.Float32 or ScalarType.BFloat16 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "convolutions run in Float32 or BFloat16");
+    }
+    ScalarType precision = ScalarType.Float32;
+
     /// <summary>Raised after each self-check (outside the lock), e.g. to tell the user a fast kernel was found wrong.</summary>
     public event Action<KernelCheck>? Checked;
 
@@ -70,27 +84,29 @@ public sealed class ConvolutionKernels
         long[] stride, long[] padding, long groups)
     {
         var shape = ConvolutionShape.Of(x, weight, bias, stride, padding, groups);
-        if (x.device_type != DeviceType.CPU) return Compute(ConvolutionFormulation.Direct, x, weight, bias, shape);
+        if (x.device_type != DeviceType.CPU) return Compute(ConvolutionFormulation.Direct, x, weight, bias, shape, bfloat16: false);
         if (KnownKernelFaults.NeedsChannelsLast(shape))
         {
             weight = ChannelsLast.Of(weight);
             shape = shape with { ChannelsLast = true };
         }
-        return Compute(Force ?? Choose(shape, x), x, weight, bias, shape);
+        bool bfloat16 = precision == ScalarType.BFloat16 && x.dtype == ScalarType.Float32;
+        return Compute(Force ?? Choose(shape, x, bfloat16), x, weight, bias, shape, bfloat16);
     }
 
     /// <summary>The formulation for a shape met with input <paramref name="x"/>: the rule's, or the self-check's.</summary>
-    public ConvolutionFormulation Choose(ConvolutionShape shape, Tensor x /* (N, C, H, W) */)
+    /// <param name="bfloat16">the convolution will run in bfloat16 (checked as such)</param>
+    public ConvolutionFormulation Choose(ConvolutionShape shape, Tensor x /* (N, C, H, W) */, bool bfloat16 = false)
     {
         if (!SelfCheck || x.dtype != ScalarType.Float32) return KnownKernelFaults.SafeFormulation(shape);
-        var c = ConvolutionCase.For(shape, x, torch.get_num_threads());
+        var c = ConvolutionCase.For(shape, x, torch.get_num_threads(), bfloat16);
         if (byCase.TryGetValue(c, out var known)) return known.Chosen;
         bool isNew = false;
         lock (gate)
         {
             if (!byCase.TryGetValue(c, out known))
             {
-                known = ConvolutionSelfCheck.Run(c, Compute);
+                known = ConvolutionSelfCheck.Run(c, (f, px, pw, pb, ps) => Compute(f, px, pw, pb, ps, c.BFloat16));
                 checks.Add(known);
                 byCase[c] = known;
                 isNew = true;
@@ -100,9 +116,17 @@ public sealed class ConvolutionKernels
         return known.Chosen;
     }
 
-    Tensor Compute(ConvolutionFormulation f, Tensor x, Tensor weight, Tensor? bias, ConvolutionShape shape)
+    Tensor Compute(ConvolutionFormulation f, Tensor x, Tensor weight, Tensor? bias, ConvolutionShape shape, bool bfloat16)
     {
-        var y = ConvolutionFormulations.Run(f, x, weight, bias, shape);
+        Tensor y;
+        if (bfloat16 && f != ConvolutionFormulation.Float64)
+        {
+            // The casts' outputs are released here; autograd keeps what the backward pass needs.
+            using var scope = NewDisposeScope();
+            y = ConvolutionFormulations.Run(f, x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16), shape)
+                .to(ScalarType.Float32).MoveToOuterDisposeScope();
+        }
+        else y = ConvolutionFormulations.Run(f, x, weight, bias, shape);
         return Perturb is null ? y : Perturb(f, shape, y);
     }
 

@@ -7,7 +7,8 @@ namespace Glass.Model.Kernels;
 
 /// <summary>
 /// Checks one convolution case on this CPU: random input and weights of the case's shape, laid out as the
-/// model's, computed in float32 by each formulation at the current thread count and compared with float64.
+/// model's, computed in float32 (or bfloat16, as the case says) by each formulation at the current thread count
+/// and compared with float64.
 /// Uses its own random generator (the global one, which training reproducibility depends on, is untouched).
 /// </summary>
 public static class ConvolutionSelfCheck
@@ -17,6 +18,15 @@ public static class ConvolutionSelfCheck
     /// the probes is about 1e-6 (docs/cpu-kernels.md); the known faults are 0.1 and more, or NaN.
     /// </summary>
     public const double Tolerance = 1e-3;
+
+    /// <summary>
+    /// The same for convolutions run in bfloat16 (runtime.convolution_precision): its 8-bit mantissa rounds input
+    /// and weight by up to 2^-9 relative, which leaves errors of about 1e-2 on these probes (docs/cpu-kernels.md).
+    /// </summary>
+    public const double BFloat16Tolerance = 5e-2;
+
+    /// <summary>The largest error that counts as right for <paramref name="c"/>'s precision.</summary>
+    public static double ToleranceFor(ConvolutionCase c) => c.BFloat16 ? BFloat16Tolerance : Tolerance;
 
     const ulong Seed = 12;
 
@@ -52,7 +62,7 @@ public static class ConvolutionSelfCheck
         foreach (var f in candidates.Distinct())
         {
             if (f == ConvolutionFormulation.PaddedChannels && s.Groups > 1) continue; // runs as Unfolded
-            if ((errors.TryGetValue(f, out var e) ? e : Error(f)) <= Tolerance) { chosen = f; break; }
+            if ((errors.TryGetValue(f, out var e) ? e : Error(f)) <= ToleranceFor(c)) { chosen = f; break; }
         }
         return new KernelCheck(c, errors, chosen, byRule, clock.Elapsed);
     }

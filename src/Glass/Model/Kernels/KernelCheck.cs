@@ -14,9 +14,9 @@ public sealed record KernelCheck(
 {
     /// <summary>The direct (fast) kernel's error; null when it was not run (the rule routes this case around a known fault).</summary>
     public double? DirectError => Errors.TryGetValue(ConvolutionFormulation.Direct, out var e) ? e : null;
-    public bool DirectRight => DirectError <= ConvolutionSelfCheck.Tolerance;
+    public bool DirectRight => DirectError <= ConvolutionSelfCheck.ToleranceFor(Case);
     /// <summary>The direct kernel was run and found wrong.</summary>
-    public bool DirectWrong => DirectError > ConvolutionSelfCheck.Tolerance;
+    public bool DirectWrong => DirectError > ConvolutionSelfCheck.ToleranceFor(Case);
 
     /// <summary>True when the self-check overruled the rule: the rule's formulation was wrong here.</summary>
     public bool Switched => Chosen != ByRule;

@@ -11,9 +11,10 @@ namespace Glass.Model.Kernels;
 public static class ModelKernelSurvey
 {
     /// <returns>one check per case, in the order the forward pass meets them</returns>
-    public static IReadOnlyList<KernelCheck> Run(ModelConfig config)
+    /// <param name="precision">the precision the convolutions run in (runtime.convolution_precision)</param>
+    public static IReadOnlyList<KernelCheck> Run(ModelConfig config, ScalarType precision = ScalarType.Float32)
     {
-        var kernels = new ConvolutionKernels();
+        var kernels = new ConvolutionKernels { Precision = precision };
         using var use = ConvolutionKernels.Use(kernels);
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
