@@ -27,7 +27,7 @@ public static class InfoCommand
         {
             TorchRuntime.Initialize(RuntimeOptions.CheckThreads(result.GetValue(threads) ?? 0));
             foreach (var line in RuntimeReport.Lines()) Console.WriteLine(line);
-            var dtype = result.GetValue(precision) == "bfloat16" ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+            var dtype = TorchRuntime.ConvolutionPrecision(result.GetValue(precision)!);
             Console.WriteLine($"convolution self-check at {torch.get_num_threads()} thread(s): {result.GetValue(precision)} against float64 (docs/cpu-kernels.md)");
             foreach (var (label, config) in Models(result.GetValue(configs)))
                 foreach (var line in ModelKernelSurvey.Describe(label, ModelKernelSurvey.Run(config, dtype), result.GetValue(all))) Console.WriteLine(line);

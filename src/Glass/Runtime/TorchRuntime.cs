@@ -24,10 +24,13 @@ public static class TorchRuntime
     public static torch.Device Apply(Config.RuntimeConfig runtime)
     {
         Initialize(runtime.Threads);
-        Model.Kernels.ConvolutionKernels.Process.Precision =
-            runtime.ConvolutionPrecision == "bfloat16" ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+        Model.Kernels.ConvolutionKernels.Process.Precision = ConvolutionPrecision(runtime.ConvolutionPrecision);
         return ParseDevice(runtime.Device);
     }
+
+    /// <summary>The element type of a runtime.convolution_precision value ("float32" or "bfloat16", validated by the config).</summary>
+    public static torch.ScalarType ConvolutionPrecision(string name) =>
+        name == "bfloat16" ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
 
     /// <summary>Parses "cpu", "cuda", "cuda:1"; a clear error when CUDA is asked for but absent.</summary>
     public static torch.Device ParseDevice(string name)
