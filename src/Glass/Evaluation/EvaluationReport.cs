@@ -15,9 +15,13 @@ public sealed class EvaluationReport
     public static readonly string[] ForegroundKeys =
         ["fg_l1_teacher", "fg_l1_generated", "fg_l1_blank", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval"];
 
+    /// <summary>What mask IoU can reach on these masks: the predictions against the truth binarized at 0.5, and the
+    /// binarized truth against the truth itself (the best any binary mask scores; 1 for masks that were never resized).</summary>
+    public static readonly string[] MaskCeilingKeys = ["mask_iou_binary_truth", "mask_iou_ceiling"];
+
     /// <summary>Every key of metrics.json, in order.</summary>
     public static readonly string[] MetricKeys =
-        [.. GroundTruthKeys, "nmi_random", .. GroundTruthKeys.Select(k => "re_" + k), .. GroundTruthKeys.Select(k => "co_" + k), .. VideoQualityKeys, .. ForegroundKeys];
+        [.. GroundTruthKeys, "nmi_random", .. MaskCeilingKeys, .. GroundTruthKeys.Select(k => "re_" + k), .. GroundTruthKeys.Select(k => "co_" + k), .. VideoQualityKeys, .. ForegroundKeys];
 
     readonly Dictionary<string, double?> metrics = MetricKeys.ToDictionary(k => k, _ => (double?)null);
     readonly Dictionary<string, string> skipped = [];

@@ -15,7 +15,7 @@ public static class EvaluationReportWriter
         SamplesImage = "samples.png", ForegroundImage = "foregrounds.png", ConfusionPlot = "local_action_confusion.png", ForegroundShiftPlot = "shift_errors_fg.png", BackgroundShiftPlot = "shift_errors_bg.png";
 
     /// <summary>The figures `glass evaluate` prints when done: the paper's, the video quality and the foreground's.</summary>
-    public static readonly string[] SummaryKeys = ["mask_iou", "fg_shift_error_px", "fg_angle_match", "bg_angle_match", "nmi_global", "nmi_random", "psnr", "ssim",
+    public static readonly string[] SummaryKeys = ["mask_iou", "mask_iou_ceiling", "fg_shift_error_px", "fg_angle_match", "bg_angle_match", "nmi_global", "nmi_random", "psnr", "ssim",
         "fg_l1_teacher", "fg_l1_generated", "fg_l1_mean_colour", "fg_l1_copy_first", "delta_psnr", "codes_used_eval"];
 
     /// <summary>One "key value" line per <see cref="SummaryKeys"/> figure that has a value.</summary>
@@ -91,6 +91,8 @@ public static class EvaluationReportWriter
         ["nmi_global"] = "Local actions NMI, all transitions",
         ["nmi_local"] = "Local actions NMI, mean per identity",
         ["nmi_random"] = "NMI of random ids (chance level)",
+        ["mask_iou_binary_truth"] = "Mask IoU against the truth binarized at 0.5",
+        ["mask_iou_ceiling"] = "Mask IoU of the binarized truth itself (the best a binary mask reaches)",
         ["fg_l1_teacher"] = "Model, teacher-forced", ["fg_l1_generated"] = "Model, generated from the first frame",
         ["fg_l1_blank"] = "Baseline: blank (0)", ["fg_l1_mean_colour"] = "Baseline: mean foreground colour",
         ["fg_l1_copy_first"] = "Baseline: first frame moved by the true shift",
@@ -115,7 +117,9 @@ public static class EvaluationReportWriter
         md.AppendLine("| Figure | Real clips | Re-run on generated | Agreement re-run vs real |").AppendLine("|---|---|---|---|");
         foreach (var key in EvaluationReport.GroundTruthKeys)
             md.AppendLine($"| {Names[key]} | {Value(report, key)} | {Value(report, "re_" + key)} | {Value(report, "co_" + key)} |");
-        md.AppendLine($"| {Names["nmi_random"]} | {Value(report, "nmi_random")} | | |").AppendLine();
+        foreach (var key in (string[])["nmi_random", .. EvaluationReport.MaskCeilingKeys])
+            md.AppendLine($"| {Names[key]} | {Value(report, key)} | | |");
+        md.AppendLine();
 
         md.AppendLine("## Video quality (generated vs real clips)").AppendLine();
         md.AppendLine("| Metric | Value |").AppendLine("|---|---|");

@@ -15,7 +15,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         ["walk-front", "walk-left", "walk-right", "spellcast-front", "spellcast-left", "spellcast-right", "slash-front", "slash-left", "slash-right"];
 
     // Ground truth and predictions, one entry per transition.
-    readonly List<float> iou = [], reIou = [], coIou = [];
+    readonly List<float> iou = [], reIou = [], coIou = [], iouBinaryTruth = [], iouCeiling = [];
     readonly List<Shift> fgPred = [], fgTrue = [], bgPred = [], bgTrue = [];
     readonly List<Shift> reFgPred = [], reFgTrue = [], reBgPred = [], reBgTrue = [], coFgPred = [], coFgRef = [], coBgPred = [], coBgRef = [];
     readonly List<(long Identity, int True, int Predicted)> actions = [], reActions = [];
@@ -103,6 +103,9 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         {
             var trueMasks = masks.to(options.Device);
             iou.AddRange(Floats(MaskIoU.PerFrame(real.Masks, trueMasks)));
+            var binaryTruth = MaskIoU.BinarizedTruth(trueMasks);
+            iouBinaryTruth.AddRange(Floats(MaskIoU.PerFrame(real.Masks, binaryTruth)));
+            iouCeiling.AddRange(Floats(MaskIoU.PerFrame(binaryTruth, trueMasks)));
             reIou.AddRange(Floats(MaskIoU.PerFrame(rerun.Masks, trueMasks[.., 1..])));
         }
         coIou.AddRange(Floats(MaskIoU.PerFrame(rerun.Masks, real.Masks[.., 1..])));
@@ -174,8 +177,10 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         {
             report.Set("mask_iou", iou.Average());
             report.Set("re_mask_iou", reIou.Average());
+            report.Set("mask_iou_binary_truth", iouBinaryTruth.Average());
+            report.Set("mask_iou_ceiling", iouCeiling.Average());
         }
-        else report.Skip(["mask_iou", "re_mask_iou"], noMasks);
+        else report.Skip(["mask_iou", "re_mask_iou", .. EvaluationReport.MaskCeilingKeys], noMasks);
         report.Set("co_mask_iou", coIou.Average());
 
         SetShifts(report, "fg", hasShifts, fgPred, fgTrue, reFgPred, reFgTrue, coFgPred, coFgRef, "foreground shifts (shifts)");
@@ -229,6 +234,7 @@ public sealed class Evaluator(IEvaluatedModel model, EvaluationOptions options)
         report.Notes.Add("Generated frames are quantized to 8 bits as the reference's dataset builder stores them (rounded; the reference truncates).");
         report.Notes.Add("SSIM uses an 11×11 Gaussian window (σ 1.5) with the data range 1; the reference passes the data range where piq expects the kernel size, i.e. a 1×1 window (see docs/evaluation.md).");
         if (hasLabels) report.Notes.Add($"nmi_random: uniformly random ids in [0, {model.NumActions}) (seed {options.Seed}); the reference draws from [0, 6) whatever K.");
+        if (hasMasks) report.Notes.Add("mask_iou_ceiling: the true masks binarized at 0.5 scored against the true masks as loaded (resized to the model's size, so soft along the border): the best IoU a binary mask can reach here. mask_iou_binary_truth: the predicted masks against the binarized truth.");
         report.Notes.Add("Shift errors are in pixels of the frame (a normalized shift (dx, dy) is (dx·W/2, dy·H/2) px); angle match counts predictions strictly within 45° of non-zero reference shifts.");
     }
 

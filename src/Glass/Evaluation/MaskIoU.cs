@@ -22,5 +22,10 @@ public static class MaskIoU
         return (intersection / (union + 1e-16)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The truth binarized at 0.5: (..., H, W) of 0/1. Resized to the model's size, a binary mask turns soft
+    /// along its border, and no binary prediction can then score IoU 1 against it; this is the mask a perfect
+    /// binary segmentation draws.</summary>
+    public static Tensor BinarizedTruth(Tensor truth /* (..., H, W) */) => truth.gt(0.5).to(float32);
+
     internal static string Shape(Tensor t) => "(" + string.Join(", ", t.shape) + ")";
 }

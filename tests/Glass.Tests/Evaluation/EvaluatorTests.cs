@@ -70,7 +70,7 @@ public class EvaluatorTests : IDisposable
     {
         var report = Evaluate(new OracleModel(numActions: 4), Data(), frames: 6);
         var m = report.Metrics;
-        foreach (var key in new[] { "mask_iou", "re_mask_iou", "co_mask_iou", "fg_angle_match", "bg_angle_match", "re_fg_angle_match",
+        foreach (var key in new[] { "mask_iou", "re_mask_iou", "co_mask_iou", "mask_iou_binary_truth", "mask_iou_ceiling", "fg_angle_match", "bg_angle_match", "re_fg_angle_match",
                      "co_fg_angle_match", "nmi_global", "nmi_local", "re_nmi_global", "re_nmi_local", "co_nmi_global", "co_nmi_local", "ssim" })
             Assert.True(Math.Abs(m[key]!.Value - 1) < 1e-6, $"{key} = {m[key]}");
         foreach (var key in new[] { "fg_shift_error_px", "bg_shift_error_px", "re_fg_shift_error_px", "re_bg_shift_error_px", "co_fg_shift_error_px", "mse" })
@@ -107,7 +107,7 @@ public class EvaluatorTests : IDisposable
     public void DatasetsWithoutGroundTruthSkipThoseMetricsWithANote()
     {
         var report = Evaluate(new OracleModel(numActions: 3), Data(groundTruth: false), frames: 5);
-        foreach (var key in new[] { "mask_iou", "re_mask_iou", "fg_shift_error_px", "re_bg_angle_match", "nmi_global", "nmi_local", "nmi_random" })
+        foreach (var key in new[] { "mask_iou", "re_mask_iou", "mask_iou_ceiling", "fg_shift_error_px", "re_bg_angle_match", "nmi_global", "nmi_local", "nmi_random" })
         {
             Assert.Null(report.Metrics[key]);
             Assert.StartsWith("the dataset has no", report.Skipped[key]);

@@ -36,6 +36,19 @@ public class MetricTests
     }
 
     [Fact]
+    public void AResizedTruthCapsTheIoUOfEveryBinaryMask()
+    {
+        // A resized mask's border is soft: truth [1, 0.5, 0.25, 0] binarizes to [1, 0, 0, 0]; against the truth that
+        // scores 1 / (1 + 0.5 + 0.25) = 4/7, and the half-covered pixel taken in scores (1 + 0.5) / (1 + 1 + 0.25) = 2/3.
+        var truth = tensor(new float[] { 1, 0.5f, 0.25f, 0 }).reshape(2, 2);
+        var binary = MaskIoU.BinarizedTruth(truth);
+        Assert.Equal(new float[] { 1, 0, 0, 0 }, binary.data<float>().ToArray());
+        Assert.Equal(4.0 / 7.0, MaskIoU.PerFrame(binary, truth).item<float>(), 6);
+        Assert.Equal(2.0 / 3.0, MaskIoU.PerFrame(tensor(new float[] { 1, 1, 0, 0 }).reshape(2, 2), truth).item<float>(), 6);
+        Assert.Equal(1.0, MaskIoU.PerFrame(binary, MaskIoU.BinarizedTruth(binary)).item<float>(), 6); // binary truths cap nothing
+    }
+
+    [Fact]
     public void ShiftErrorIsInPixelsOfTheFrameAndAngleMatchSkipsZeroTruths()
     {
         const int W = 128, H = 96;
