@@ -15,20 +15,31 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "file to write", Required = true };
         var weightsOnly = new Option<bool>("--weights-only") { Description = "drop the optimizer and RNG state (a smaller file to ship) and reset runtime.convolution_precision to float32" };
         var pytorch = new Option<bool>("--pytorch") { Description = "write a PyTorch state_dict (torch.save format) instead of our format" };
+        var config = new Option<string?>("--config") { Description = "YAML config that replaces the stored one (it must describe the same model; e.g. to change generation.actions of a model to ship)" };
         var force = new Option<bool>("--force") { Description = "overwrite an existing file" };
         var command = new Command("export", "Write a weights-only checkpoint or a PyTorch state_dict from one of our checkpoints.")
         {
-            checkpoint, output, weightsOnly, pytorch, force,
+            checkpoint, output, config, weightsOnly, pytorch, force,
         };
         command.SetGuardedAction((r, _) =>
         {
             TorchRuntime.Initialize();
             var target = r.GetValue(output)!;
+            var (source, configPath) = (r.GetValue(checkpoint)!, r.GetValue(config));
+            if (configPath is not null && r.GetValue(pytorch))
+                throw new GlassException("--config: a PyTorch state_dict carries no configuration; leave out --config or --pytorch") { Input = GlassInput.Config };
+            // Checked before anything is written: the given config must describe the checkpoint's model.
+            var replacement = configPath is null ? null : ModelStore.Open(source, configPath).Config;
             OutputFile.Prepare(target, r.GetValue(force));
-            using var c = GlassCheckpoint.Read(r.GetValue(checkpoint)!);
+            using var c = GlassCheckpoint.Read(source);
             if (r.GetValue(pytorch)) c.ExportStateDict(target);
             else
             {
+                if (replacement is not null)
+                {
+                    c.Config = replacement;
+                    Console.WriteLine($"configuration: {configPath} (same model; replaces the checkpoint's)");
+                }
                 if (r.GetValue(weightsOnly))
                 {
                     c.OptimizerState = null;

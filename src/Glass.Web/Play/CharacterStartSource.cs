@@ -39,11 +39,7 @@ public sealed class CharacterStartSource : IStartImageSource
 
     public RgbImage Load(int index)
     {
-        // Middle of the walk range (0..64 x 0..32), facing front, background at the middle of its walk.
-        var step = new WSpritesStep(X: 32, Y: 16, Global: GlobalAction.Stay, Dx: 0, Dy: 0,
-            Local: LocalActions.Label(ActionKind.Walk, Facing.Front), ActionFrame: 0,
-            BackgroundX: WSpritesScript.BackgroundPad / 2, BackgroundY: WSpritesScript.BackgroundPad / 2, BackgroundDx: 0, BackgroundDy: 0);
-        var (frame, _) = WSpritesRenderer.Render(library.Character(identities[index]), background, step);
+        var (frame, _) = WSpritesRenderer.Render(library.Character(identities[index]), background, WSpritesScript.StandingAtCentre);
         return transform.Apply(frame);
     }
 }

@@ -49,8 +49,8 @@ public sealed partial class GlassCheckpoint : IDisposable
     const string OptimizerEntry = "optimizer.bin";
     const string RngEntry = "rng_state.bin";
 
-    /// <summary>The configuration the weights belong to.</summary>
-    public GlassConfig Config { get; }
+    /// <summary>The configuration the weights belong to (`glass export --config` replaces it by one describing the same model).</summary>
+    public GlassConfig Config { get; set; }
 
     /// <summary>The model's state_dict (parameters and buffers), on the CPU.</summary>
     public IReadOnlyDictionary<string, Tensor> ModelState => modelState;

@@ -23,20 +23,15 @@ public static class Demo
     public sealed record Outputs(string StartImages, string GlobalMatrix, string GlobalStrip, string LocalMatrix, string LocalStrip,
         string Video, string? VideoMp4, TimeSpan Elapsed);
 
-    /// <summary>Starting pictures: each character standing (walk, facing front, frame 0) in the middle
-    /// of the built-in background, at W-Sprites' 128x96.</summary>
+    /// <summary>Starting pictures: each character standing in the middle of its walk range and of the built-in
+    /// background (<see cref="WSpritesScript.StandingAtCentre"/>), at W-Sprites' 128x96.</summary>
     public static List<RgbImage> DrawStartImages(int count)
     {
         if (count < 1 || count > Identities.Length) throw new GlassException($"the demo draws 1..{Identities.Length} characters, not {count}");
         var library = new BuiltinCharacterLibrary();
         var background = new BackgroundScroller(library.Background);
-        var standing = LocalActions.Label(ActionKind.Walk, Facing.Front);
         return Identities.Take(count).Select(identity =>
-        {
-            var step = new WSpritesStep(X: 32, Y: 20, Global: GlobalAction.Stay, Dx: 0, Dy: 0, Local: standing, ActionFrame: 0,
-                BackgroundX: 12, BackgroundY: 12, BackgroundDx: 0, BackgroundDy: 0);
-            return WSpritesRenderer.Render(library.Character(identity), background, step).Frame;
-        }).ToList();
+            WSpritesRenderer.Render(library.Character(identity), background, WSpritesScript.StandingAtCentre).Frame).ToList();
     }
 
     /// <summary>Nearest-neighbour scale that makes frames about 192 px wide (at least 1).</summary>

@@ -36,4 +36,42 @@ public class ExportCommandTests
         Assert.Equal("bfloat16", kept.Config.Runtime.ConvolutionPrecision);
         Assert.NotNull(kept.OptimizerState);
     }
+
+    [Fact]
+    public void AGivenConfigReplacesTheStoredOneOnlyForTheSameModel()
+    {
+        var dir = TestPaths.NewTempDir();
+        var config = new GlassConfig { Name = "tiny" };
+        var model = nn.Linear(4, 2);
+        var source = Path.Combine(dir, "run.glass");
+        GlassCheckpoint.Save(source, config, model, globalStep: 7);
+
+        // the same model, other named actions (what a model to ship may need)
+        var same = new GlassConfig { Name = "tiny" };
+        same.Generation.Actions["up"] = [0.0, -0.045];
+        var sameYaml = Path.Combine(dir, "same.yaml");
+        File.WriteAllText(sameYaml, same.ToYaml());
+        var target = Path.Combine(dir, "shipped.glass");
+        var result = CliProcess.Run("export", "--checkpoint", source, "--out", target, "--config", sameYaml, "--weights-only");
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains("replaces the checkpoint's", result.StdOut);
+        using (var shipped = GlassCheckpoint.Read(target))
+        {
+            Assert.Equal([0.0, -0.045], shipped.Config.Generation.Actions["up"]);
+            Assert.Equal(7, shipped.GlobalStep);
+            using var original = GlassCheckpoint.Read(source);
+            foreach (var (name, t) in original.ModelState) Assert.True(t.allclose(shipped.ModelState[name], rtol: 0, atol: 0), name);
+        }
+
+        // another model is refused before anything is written
+        var other = new GlassConfig { Name = "tiny" };
+        other.Model.InpaintingNetwork.BaseChannels = 8;
+        var otherYaml = Path.Combine(dir, "other.yaml");
+        File.WriteAllText(otherYaml, other.ToYaml());
+        var refused = Path.Combine(dir, "refused.glass");
+        var error = CliProcess.Run("export", "--checkpoint", source, "--out", refused, "--config", otherYaml);
+        Assert.NotEqual(0, error.ExitCode);
+        Assert.Contains("describes another model", error.StdErr);
+        Assert.False(File.Exists(refused));
+    }
 }

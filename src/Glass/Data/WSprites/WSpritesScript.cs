@@ -14,6 +14,12 @@ public static class WSpritesScript
     public const int WalkStep = 7, BackgroundPad = 25, BackgroundStep = 2;
     public const double WalkInertia = 0.9, BackgroundInertia = 0.95;
 
+    /// <summary>The character standing (walk, facing front, frame 0) in the middle of its walk range
+    /// (0..64 x 0..32), the background in the middle of its own: a start image with room to move every way.</summary>
+    public static WSpritesStep StandingAtCentre => new(X: (FrameWidth - CellSize) / 2, Y: (FrameHeight - CellSize) / 2,
+        Global: GlobalAction.Stay, Dx: 0, Dy: 0, Local: LocalActions.Label(ActionKind.Walk, Facing.Front), ActionFrame: 0,
+        BackgroundX: BackgroundPad / 2, BackgroundY: BackgroundPad / 2, BackgroundDx: 0, BackgroundDy: 0);
+
     public static WSpritesStep[] Plan(DeterministicRandom rng, int frames)
     {
         if (frames <= 0) throw new GlassException($"{frames} frames per video: must be > 0") { Input = GlassInput.Frames };
