@@ -1,4 +1,3 @@
-using Glass.Data;
 using Glass.Data.WSprites;
 using Glass.IO;
 

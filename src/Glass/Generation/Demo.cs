@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Glass.Data;
 using Glass.Data.WSprites;
 using Glass.IO;
 using TorchSharp;
