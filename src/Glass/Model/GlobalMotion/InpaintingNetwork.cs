@@ -26,18 +26,19 @@ public sealed class InpaintingNetwork : nn.Module
     public InpaintingNetwork(int baseChannels = 16) : base(nameof(InpaintingNetwork))
     {
         int b = baseChannels;
+        // Every block but the last feeds only convolutions.
         inpainting_network_down = nn.Sequential(
-            new SameBlock(3, b, 2),          // res / 2
-            new SameBlock(b, 2 * b, 2),      // res / 4
-            new SameBlock(2 * b, 2 * b),     // res / 4
-            new SameBlock(2 * b, 4 * b, 2),  // res / 8
-            new SameBlock(4 * b, 4 * b));    // res / 8
+            new SameBlock(3, b, 2, feedsConvolutions: true),          // res / 2
+            new SameBlock(b, 2 * b, 2, feedsConvolutions: true),      // res / 4
+            new SameBlock(2 * b, 2 * b, feedsConvolutions: true),     // res / 4
+            new SameBlock(2 * b, 4 * b, 2, feedsConvolutions: true),  // res / 8
+            new SameBlock(4 * b, 4 * b, feedsConvolutions: true));    // res / 8
         inpainting_network_up = nn.Sequential(
-            new SameBlock(4 * b, 4 * b),     // res / 8
-            new UpBlock(4 * b, 2 * b),       // res / 4
-            new UpBlock(2 * b, 2 * b),       // res / 2
-            new UpBlock(2 * b, b),           // res
-            new SameBlock(b, 3));            // res
+            new SameBlock(4 * b, 4 * b, feedsConvolutions: true),     // res / 8
+            new UpBlock(4 * b, 2 * b, feedsConvolutions: true),       // res / 4
+            new UpBlock(2 * b, 2 * b, feedsConvolutions: true),       // res / 2
+            new UpBlock(2 * b, b, feedsConvolutions: true),           // res
+            new SameBlock(b, 3));                                     // res
         RegisterComponents();
     }
 

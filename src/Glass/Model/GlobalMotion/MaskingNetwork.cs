@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,14 +26,14 @@ public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
         bn1 = nn.BatchNorm2d(stemChannels);
         var blocks = new List<nn.Module<Tensor, Tensor>>
         {
-            new ResidualBlock(stemChannels, hiddenChannels, 2),   // res / 2
-            new ResidualBlock(hiddenChannels, hiddenChannels, 2), // res / 4
+            new ResidualBlock(stemChannels, hiddenChannels, 2, feedsConvolutions: true),   // res / 2
+            new ResidualBlock(hiddenChannels, hiddenChannels, 2, feedsConvolutions: true), // res / 4
         };
-        for (int i = 0; i < numExtraBlocks; i++) blocks.Add(new ResidualBlock(hiddenChannels, hiddenChannels)); // res / 4
-        blocks.Add(new UpBlock(hiddenChannels, decoderChannels));          // res / 2
-        blocks.Add(new ResidualBlock(decoderChannels, decoderChannels));
-        blocks.Add(new UpBlock(decoderChannels, decoderChannels));         // res
-        blocks.Add(new ResidualBlock(decoderChannels, decoderChannels));
+        for (int i = 0; i < numExtraBlocks; i++) blocks.Add(new ResidualBlock(hiddenChannels, hiddenChannels, feedsConvolutions: true)); // res / 4
+        blocks.Add(new UpBlock(hiddenChannels, decoderChannels, feedsConvolutions: true));          // res / 2
+        blocks.Add(new ResidualBlock(decoderChannels, decoderChannels, feedsConvolutions: true));
+        blocks.Add(new UpBlock(decoderChannels, decoderChannels, feedsConvolutions: true));         // res
+        blocks.Add(new ResidualBlock(decoderChannels, decoderChannels, feedsConvolutions: true));
         blocks.Add(new GuardedConv2d(decoderChannels, 1, 3, padding: 1, bias: true));
         residuals = nn.Sequential(blocks);
         RegisterComponents();
@@ -42,7 +43,8 @@ public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames /* (N, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var x = F.leaky_relu(bn1.forward(conv1.forward(frames)), 0.2, inplace: true);
+        // Every activation inside feeds only convolutions, so it is kept in their precision (bfloat16 halves its memory).
+        var x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(conv1.forward(frames))), 0.2, inplace: true);
         return residuals.forward(x).sigmoid_().MoveToOuterDisposeScope();
     }
 }

@@ -18,12 +18,13 @@ public sealed class MotionNetwork : nn.Module<Tensor, Tensor>
     {
         int b = baseChannels;
         var last = nn.Linear(2 * b, 2);
+        // The first four blocks feed only convolutions; the fifth feeds the pooling and the linear layers.
         motion_predictor = nn.Sequential(
-            new SameBlock(6, b, 2),          // res / 2
-            new SameBlock(b, 2 * b, 2),      // res / 4
-            new SameBlock(2 * b, 2 * b),     // res / 4
-            new SameBlock(2 * b, 4 * b, 2),  // res / 8
-            new SameBlock(4 * b, 8 * b),     // res / 8
+            new SameBlock(6, b, 2, feedsConvolutions: true),          // res / 2
+            new SameBlock(b, 2 * b, 2, feedsConvolutions: true),      // res / 4
+            new SameBlock(2 * b, 2 * b, feedsConvolutions: true),     // res / 4
+            new SameBlock(2 * b, 4 * b, 2, feedsConvolutions: true),  // res / 8
+            new SameBlock(4 * b, 8 * b),                              // res / 8
             nn.AdaptiveAvgPool2d(1),
             nn.Flatten(),
             nn.Linear(8 * b, 4 * b),

@@ -79,6 +79,16 @@ public sealed class ConvolutionKernels
         long[]? stride = null, long[]? padding = null, long groups = 1) =>
         Current.Run(x, weight, bias, stride ?? [1, 1], padding ?? [0, 0], groups);
 
+    /// <summary>
+    /// An activation that only convolutions will read, in the precision they run in: cast to bfloat16 under
+    /// bfloat16 precision (CPU float32 input), otherwise itself. Casting before the activation function rather than
+    /// inside the convolution means autograd keeps one bfloat16 copy for both, not a float32 one and a bfloat16 one.
+    /// </summary>
+    /// <returns>(N, C, H, W) in the convolutions' precision</returns>
+    public static Tensor ForConvolution(Tensor x /* (N, C, H, W) */) =>
+        Current.precision == ScalarType.BFloat16 && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU
+            ? x.to(ScalarType.BFloat16) : x;
+
     /// <returns>(N, out, H', W')</returns>
     public Tensor Run(Tensor x /* (N, C, H, W) */, Tensor weight /* (out, C/groups, kh, kw) */, Tensor? bias /* (out) */,
         long[] stride, long[] padding, long groups)
@@ -90,7 +100,7 @@ public sealed class ConvolutionKernels
             weight = ChannelsLast.Of(weight);
             shape = shape with { ChannelsLast = true };
         }
-        bool bfloat16 = precision == ScalarType.BFloat16 && x.dtype == ScalarType.Float32;
+        bool bfloat16 = precision == ScalarType.BFloat16 && x.dtype is ScalarType.Float32 or ScalarType.BFloat16;
         return Compute(Force ?? Choose(shape, x, bfloat16), x, weight, bias, shape, bfloat16);
     }
 
@@ -98,7 +108,7 @@ public sealed class ConvolutionKernels
     /// <param name="bfloat16">the convolution will run in bfloat16 (checked as such)</param>
     public ConvolutionFormulation Choose(ConvolutionShape shape, Tensor x /* (N, C, H, W) */, bool bfloat16 = false)
     {
-        if (!SelfCheck || x.dtype != ScalarType.Float32) return KnownKernelFaults.SafeFormulation(shape);
+        if (!SelfCheck || !(x.dtype == ScalarType.Float32 || bfloat16 && x.dtype == ScalarType.BFloat16)) return KnownKernelFaults.SafeFormulation(shape);
         var c = ConvolutionCase.For(shape, x, torch.get_num_threads(), bfloat16);
         if (byCase.TryGetValue(c, out var known)) return known.Chosen;
         bool isNew = false;

@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,6 +10,7 @@ namespace Glass.Model.Layers;
 /// conv3x3 -> avg-pool(down) -> BN -> LeakyReLU(0.2) -> conv3x3 -> BN, plus a shortcut (identity, or
 /// conv1x1 -> avg-pool(down) -> BN when the shape changes), then LeakyReLU(0.2). The shortcut is a
 /// Sequential so its parameters are named downsample.0 / downsample.2 as in the reference.
+/// With <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
 /// </summary>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
@@ -20,10 +22,12 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     // The same two modules as downsample.0 and downsample.2 (a tuple field is not registered again).
     readonly (GuardedConv2d Conv, BatchNorm2d Norm)? shortcut;
     readonly int downsampleFactor;
+    readonly bool feedsConvolutions;
 
-    public ResidualBlock(int inChannels, int outChannels, int downsampleFactor = 1) : base(nameof(ResidualBlock))
+    public ResidualBlock(int inChannels, int outChannels, int downsampleFactor = 1, bool feedsConvolutions = false) : base(nameof(ResidualBlock))
     {
         this.downsampleFactor = downsampleFactor;
+        this.feedsConvolutions = feedsConvolutions;
         conv1 = new GuardedConv2d(inChannels, outChannels, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels);
         conv2 = new GuardedConv2d(outChannels, outChannels, 3, padding: 1, bias: false);
@@ -42,12 +46,13 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var y = F.leaky_relu(bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor)), 0.2, inplace: true);
+        // conv2 alone reads this activation.
+        var y = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor))), 0.2, inplace: true);
         y = bn2.forward(conv2.forward(y));
         // 1x1 convolution and average pooling commute; pooling first does a quarter of the multiply-adds.
         var identity = shortcut is not { } sc ? x
             : sc.Norm.forward(sc.Conv.forward(downsampleFactor == 1 ? x : F.avg_pool2d(x, downsampleFactor)));
         y.add_(identity);
-        return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
+        return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }
 }

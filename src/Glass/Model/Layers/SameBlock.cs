@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,18 +6,23 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Model.Layers;
 
-/// <summary>conv3x3 (no bias) -> avg-pool(down) -> BatchNorm2d -> LeakyReLU(0.2), as the reference's SameBlock.</summary>
+/// <summary>
+/// conv3x3 (no bias) -> avg-pool(down) -> BatchNorm2d -> LeakyReLU(0.2), as the reference's SameBlock. With
+/// <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
+/// </summary>
 public sealed class SameBlock : nn.Module<Tensor, Tensor>
 {
     readonly GuardedConv2d conv1;
     readonly BatchNorm2d bn1;
     readonly int downsampleFactor;
+    readonly bool feedsConvolutions;
 
     public int InChannels { get; }
     public int OutChannels { get; }
 
-    public SameBlock(int inChannels, int outChannels, int downsampleFactor = 1) : base(nameof(SameBlock))
+    public SameBlock(int inChannels, int outChannels, int downsampleFactor = 1, bool feedsConvolutions = false) : base(nameof(SameBlock))
     {
+        this.feedsConvolutions = feedsConvolutions;
         InChannels = inChannels;
         OutChannels = outChannels;
         this.downsampleFactor = downsampleFactor;
@@ -30,6 +36,6 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor));
-        return F.leaky_relu(y, 0.2, inplace: true).MoveToOuterDisposeScope();
+        return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }
 }

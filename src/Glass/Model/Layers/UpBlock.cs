@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +8,8 @@ namespace Glass.Model.Layers;
 
 /// <summary>
 /// Bilinear upsampling (align_corners=true) -> conv3x3 (no bias) -> BN -> LeakyReLU(0.2); with
-/// <c>lateUpscaling</c> the upsampling comes last. Every UpBlock of the reference is bilinear.
+/// <c>lateUpscaling</c> the upsampling comes last. Every UpBlock of the reference is bilinear. With
+/// <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
 /// </summary>
 public sealed class UpBlock : nn.Module<Tensor, Tensor>
 {
@@ -15,11 +17,13 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
     readonly BatchNorm2d norm;
     readonly int scaleFactor;
     readonly bool lateUpscaling;
+    readonly bool feedsConvolutions;
 
     public int InChannels { get; }
 
-    public UpBlock(int inChannels, int outChannels, int scaleFactor = 2, bool lateUpscaling = false) : base(nameof(UpBlock))
+    public UpBlock(int inChannels, int outChannels, int scaleFactor = 2, bool lateUpscaling = false, bool feedsConvolutions = false) : base(nameof(UpBlock))
     {
+        this.feedsConvolutions = feedsConvolutions;
         InChannels = inChannels;
         this.scaleFactor = scaleFactor;
         this.lateUpscaling = lateUpscaling;
@@ -37,7 +41,8 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = lateUpscaling ? x : Upscale(x);
-        y = F.leaky_relu(norm.forward(conv.forward(y)), 0.2, inplace: true);
+        y = norm.forward(conv.forward(y));
+        y = F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true);
         if (lateUpscaling) y = Upscale(y);
         return y.MoveToOuterDisposeScope();
     }

@@ -46,7 +46,7 @@ public sealed class ActionNetwork : nn.Module
         ActionSpaceDimension = actionSpaceDimension;
         UseGumbel = useGumbel;
         UsePlainDirection = usePlainDirection;
-        residuals = nn.Sequential(new ResidualBlock(s, 2 * s, 2), new ResidualBlock(2 * s, s));
+        residuals = nn.Sequential(new ResidualBlock(s, 2 * s, 2, feedsConvolutions: true), new ResidualBlock(2 * s, s));
         mapping = nn.Sequential(nn.Linear(s, 2 * s), nn.BatchNorm1d(2 * s), nn.LeakyReLU(0.2), nn.Linear(2 * s, s));
         projections = new ModuleList<Bilinear>(
             nn.Bilinear(s, s, 2 * s), nn.Bilinear(s, 2 * s, 2 * s), nn.Bilinear(s, 2 * s, 2 * s), nn.Bilinear(s, 2 * s, s));

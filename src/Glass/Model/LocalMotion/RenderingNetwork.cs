@@ -26,9 +26,10 @@ public sealed class RenderingNetwork : nn.Module
         if (upsampling is not (4 or 8)) throw new ArgumentException($"upsampling must be 4 or 8, got {upsampling}");
         int b = baseChannels;
         upsample_blocks = new ModuleList<nn.Module<Tensor, Tensor>>(
-            nn.Sequential(new UpBlock(inChannels, 4 * b, upsampling / 4), new ResidualBlock(4 * b, 4 * b)),
-            nn.Sequential(new UpBlock(4 * b, 2 * b), new ResidualBlock(2 * b, 2 * b)),
-            new UpBlock(2 * b, b));
+            // Each block's output feeds only convolutions: the next block's and a final block's.
+            nn.Sequential(new UpBlock(inChannels, 4 * b, upsampling / 4, feedsConvolutions: true), new ResidualBlock(4 * b, 4 * b, feedsConvolutions: true)),
+            nn.Sequential(new UpBlock(4 * b, 2 * b, feedsConvolutions: true), new ResidualBlock(2 * b, 2 * b, feedsConvolutions: true)),
+            new UpBlock(2 * b, b, feedsConvolutions: true));
         final_blocks = new ModuleList<FinalBlock>(
             new FinalBlock(4 * b, outChannels, 3),
             new FinalBlock(2 * b, outChannels, 3),

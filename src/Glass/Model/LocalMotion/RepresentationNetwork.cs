@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -30,13 +31,14 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
         Downsampling = downsampling;
         conv1 = new GuardedConv2d(inChannels, b, 3, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(b);
+        // Every block but the last (the state and attention) feeds only convolutions.
         residuals = nn.Sequential(
-            new ResidualBlock(b, b),               // res / 2
-            new ResidualBlock(b, 2 * b, 2),        // res / 4
-            new ResidualBlock(2 * b, 2 * b),       // res / 4
-            new ResidualBlock(2 * b, 4 * b, downsampling / 4), // res / 8 (res / 4 with downsampling 4)
-            new ResidualBlock(4 * b, 4 * b),       // res / 8
-            new ResidualBlock(4 * b, outChannels + 1)); // res / 8
+            new ResidualBlock(b, b, feedsConvolutions: true),               // res / 2
+            new ResidualBlock(b, 2 * b, 2, feedsConvolutions: true),        // res / 4
+            new ResidualBlock(2 * b, 2 * b, feedsConvolutions: true),       // res / 4
+            new ResidualBlock(2 * b, 4 * b, downsampling / 4, feedsConvolutions: true), // res / 8 (res / 4 with downsampling 4)
+            new ResidualBlock(4 * b, 4 * b, feedsConvolutions: true),       // res / 8
+            new ResidualBlock(4 * b, outChannels + 1));                     // res / 8
         RegisterComponents();
     }
 
@@ -45,7 +47,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.Weight);
-        x = F.leaky_relu(bn1.forward(x), 0.2, inplace: true);
+        x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(x)), 0.2, inplace: true);
         return residuals.forward(x).MoveToOuterDisposeScope();
     }
 }
