@@ -112,6 +112,25 @@ public class BFloat16TrainingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A bfloat16 activation gives a float32 result in every formulation, the float64 last resort included.</summary>
+    [Fact]
+    public void AConvolutionOfABFloat16ActivationReturnsFloat32InEveryFormulation()
+    {
+        InitializeTorch();
+        using var scope = NewDisposeScope();
+        var x = randn([2, 8, 6, 10], generator: new Generator(4));
+        var w = randn([5, 8, 3, 3], generator: new Generator(5)) / 8;
+        var exact = nn.functional.conv2d(x, w, padding: [1, 1]);
+        foreach (var f in Enum.GetValues<ConvolutionFormulation>())
+        {
+            using var use = ConvolutionKernels.Use(new ConvolutionKernels { Precision = ScalarType.BFloat16, Force = f });
+            var y = ConvolutionKernels.Conv2d(ConvolutionKernels.ForConvolution(x), w, padding: [1, 1]);
+            Assert.Equal(ScalarType.Float32, y.dtype);
+            double error = ((y - exact).norm() / exact.norm()).item<float>();
+            Assert.True(error < 2e-2, $"{f}: relative error {error}");
+        }
+    }
+
     /// <summary>Every tensor the forward pass returns, by property name (Tensor[] entries indexed).</summary>
     static IEnumerable<(string Name, Tensor Tensor)> OutputTensors(object output)
     {

@@ -136,6 +136,12 @@ public sealed class ConvolutionKernels
             y = ConvolutionFormulations.Run(f, x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16), shape)
                 .to(ScalarType.Float32).MoveToOuterDisposeScope();
         }
+        else if (bfloat16)
+        {
+            // The float64 last resort on an input already in bfloat16: float32 out, as the bfloat16 path's result.
+            using var scope = NewDisposeScope();
+            y = ConvolutionFormulations.Run(f, x.to(ScalarType.Float32), weight, bias, shape).MoveToOuterDisposeScope();
+        }
         else y = ConvolutionFormulations.Run(f, x, weight, bias, shape);
         return Perturb is null ? y : Perturb(f, shape, y);
     }
