@@ -44,7 +44,7 @@ public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // Every activation inside feeds only convolutions, so it is kept in their precision (bfloat16 halves its memory).
-        var x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(conv1.forward(frames))), 0.2, inplace: true);
+        var x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(conv1.Convolve(frames, keepBFloat16: true))), 0.2, inplace: true);
         return residuals.forward(x).sigmoid_().MoveToOuterDisposeScope();
     }
 }

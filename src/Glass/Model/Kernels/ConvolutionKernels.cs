@@ -74,15 +74,18 @@ public sealed class ConvolutionKernels
     }
 
     /// <summary>conv2d (no dilation) through <see cref="Current"/>.</summary>
+    /// <param name="keepBFloat16">under bfloat16 precision, return the bfloat16 result as it is (for a BatchNorm whose output
+    /// only convolutions read: it then normalises in bfloat16 with float32 statistics and parameters); float32 otherwise</param>
     /// <returns>(N, out, H', W')</returns>
     public static Tensor Conv2d(Tensor x /* (N, C, H, W) */, Tensor weight /* (out, C/groups, kh, kw) */, Tensor? bias = null /* (out) */,
-        long[]? stride = null, long[]? padding = null, long groups = 1) =>
-        Current.Run(x, weight, bias, stride ?? [1, 1], padding ?? [0, 0], groups);
+        long[]? stride = null, long[]? padding = null, long groups = 1, bool keepBFloat16 = false) =>
+        Current.Run(x, weight, bias, stride ?? [1, 1], padding ?? [0, 0], groups, keepBFloat16);
 
     /// <summary>
     /// An activation that only convolutions will read, in the precision they run in: cast to bfloat16 under
     /// bfloat16 precision (CPU float32 input), otherwise itself. Casting before the activation function rather than
     /// inside the convolution means autograd keeps one bfloat16 copy for both, not a float32 one and a bfloat16 one.
+    /// (Where the BatchNorm before it took a bfloat16 convolution result, the activation is bfloat16 already.)
     /// </summary>
     /// <returns>(N, C, H, W) in the convolutions' precision</returns>
     public static Tensor ForConvolution(Tensor x /* (N, C, H, W) */) =>
@@ -91,7 +94,7 @@ public sealed class ConvolutionKernels
 
     /// <returns>(N, out, H', W')</returns>
     public Tensor Run(Tensor x /* (N, C, H, W) */, Tensor weight /* (out, C/groups, kh, kw) */, Tensor? bias /* (out) */,
-        long[] stride, long[] padding, long groups)
+        long[] stride, long[] padding, long groups, bool keepBFloat16 = false)
     {
         var shape = ConvolutionShape.Of(x, weight, bias, stride, padding, groups);
         if (x.device_type != DeviceType.CPU) return Compute(ConvolutionFormulation.Direct, x, weight, bias, shape, bfloat16: false);
@@ -101,7 +104,7 @@ public sealed class ConvolutionKernels
             shape = shape with { ChannelsLast = true };
         }
         bool bfloat16 = precision == ScalarType.BFloat16 && x.dtype is ScalarType.Float32 or ScalarType.BFloat16;
-        return Compute(Force ?? Choose(shape, x, bfloat16), x, weight, bias, shape, bfloat16);
+        return Compute(Force ?? Choose(shape, x, bfloat16), x, weight, bias, shape, bfloat16, keepBFloat16);
     }
 
     /// <summary>The formulation for a shape met with input <paramref name="x"/>: the rule's, or the self-check's.</summary>
@@ -126,15 +129,15 @@ public sealed class ConvolutionKernels
         return known.Chosen;
     }
 
-    Tensor Compute(ConvolutionFormulation f, Tensor x, Tensor weight, Tensor? bias, ConvolutionShape shape, bool bfloat16)
+    Tensor Compute(ConvolutionFormulation f, Tensor x, Tensor weight, Tensor? bias, ConvolutionShape shape, bool bfloat16, bool keepBFloat16 = false)
     {
         Tensor y;
         if (bfloat16 && f != ConvolutionFormulation.Float64)
         {
             // The casts' outputs are released here; autograd keeps what the backward pass needs.
             using var scope = NewDisposeScope();
-            y = ConvolutionFormulations.Run(f, x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16), shape)
-                .to(ScalarType.Float32).MoveToOuterDisposeScope();
+            y = ConvolutionFormulations.Run(f, x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16), shape);
+            y = (keepBFloat16 ? y : y.to(ScalarType.Float32)).MoveToOuterDisposeScope();
         }
         else if (bfloat16)
         {

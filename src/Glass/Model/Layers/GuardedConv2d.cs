@@ -38,5 +38,10 @@ public sealed class GuardedConv2d : nn.Module<Tensor, Tensor>
     }
 
     /// <returns>(N, out, H', W')</returns>
-    public override Tensor forward(Tensor x /* (N, in, H, W) */) => ConvolutionKernels.Conv2d(x, weight, bias, stride, padding);
+    public override Tensor forward(Tensor x /* (N, in, H, W) */) => Convolve(x, keepBFloat16: false);
+
+    /// <param name="keepBFloat16">see <see cref="ConvolutionKernels.Conv2d"/></param>
+    /// <returns>(N, out, H', W')</returns>
+    public Tensor Convolve(Tensor x /* (N, in, H, W) */, bool keepBFloat16) =>
+        ConvolutionKernels.Conv2d(x, weight, bias, stride, padding, keepBFloat16: keepBFloat16);
 }

@@ -15,21 +15,23 @@ namespace Glass.Model.Layers;
 public static class PooledConvolution
 {
     /// <returns>(N, out, H/2, W/2) = avg_pool2d(conv2d(x, weight, padding 1), 2)</returns>
-    public static Tensor Conv3x3AvgPool2(Tensor x /* (N, in, H, W) */, Tensor weight /* (out, in, 3, 3) */)
+    /// <param name="keepBFloat16">see <see cref="ConvolutionKernels.Conv2d"/></param>
+    public static Tensor Conv3x3AvgPool2(Tensor x /* (N, in, H, W) */, Tensor weight /* (out, in, 3, 3) */, bool keepBFloat16 = false)
     {
         using var scope = NewDisposeScope();
         var kernel = 0.25 * (F.pad(weight, [0, 1, 0, 1]) + F.pad(weight, [1, 0, 0, 1]) + F.pad(weight, [0, 1, 1, 0]) + F.pad(weight, [1, 0, 1, 0]));
-        return ConvolutionKernels.Conv2d(x, kernel, stride: [2, 2], padding: [1, 1]).MoveToOuterDisposeScope();
+        return ConvolutionKernels.Conv2d(x, kernel, stride: [2, 2], padding: [1, 1], keepBFloat16: keepBFloat16).MoveToOuterDisposeScope();
     }
 
     /// <summary>The reference blocks' conv3x3 then avg-pool(<paramref name="factor"/>), fused when the factor is 2.</summary>
     /// <param name="conv">a 3x3 convolution, padding 1, no bias</param>
+    /// <param name="keepBFloat16">see <see cref="ConvolutionKernels.Conv2d"/></param>
     /// <returns>(N, out, H/factor, W/factor)</returns>
-    public static Tensor Conv3x3AvgPool(GuardedConv2d conv, Tensor x /* (N, in, H, W) */, int factor) => factor switch
+    public static Tensor Conv3x3AvgPool(GuardedConv2d conv, Tensor x /* (N, in, H, W) */, int factor, bool keepBFloat16 = false) => factor switch
     {
         // The reference pools with factor 1 too; that is the identity, so it is skipped.
-        1 => conv.forward(x),
-        2 => Conv3x3AvgPool2(x, conv.Weight),
-        _ => F.avg_pool2d(conv.forward(x), factor),
+        1 => conv.Convolve(x, keepBFloat16),
+        2 => Conv3x3AvgPool2(x, conv.Weight, keepBFloat16),
+        _ => F.avg_pool2d(conv.Convolve(x, keepBFloat16), factor),
     };
 }

@@ -10,7 +10,8 @@ namespace Glass.Model.Layers;
 /// conv3x3 -> avg-pool(down) -> BN -> LeakyReLU(0.2) -> conv3x3 -> BN, plus a shortcut (identity, or
 /// conv1x1 -> avg-pool(down) -> BN when the shape changes), then LeakyReLU(0.2). The shortcut is a
 /// Sequential so its parameters are named downsample.0 / downsample.2 as in the reference.
-/// With <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
+/// With <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>),
+/// and so are the BatchNorms before it (<see cref="ConvolutionKernels.Conv2d"/>'s keepBFloat16), as conv2's input always is.
 /// </summary>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
@@ -47,11 +48,12 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // conv2 alone reads this activation.
-        var y = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor))), 0.2, inplace: true);
-        y = bn2.forward(conv2.forward(y));
+        var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor, keepBFloat16: true));
+        y = F.leaky_relu(ConvolutionKernels.ForConvolution(y), 0.2, inplace: true);
+        y = bn2.forward(conv2.Convolve(y, keepBFloat16: feedsConvolutions));
         // 1x1 convolution and average pooling commute; pooling first does a quarter of the multiply-adds.
         var identity = shortcut is not { } sc ? x
-            : sc.Norm.forward(sc.Conv.forward(downsampleFactor == 1 ? x : F.avg_pool2d(x, downsampleFactor)));
+            : sc.Norm.forward(sc.Conv.Convolve(downsampleFactor == 1 ? x : F.avg_pool2d(x, downsampleFactor), keepBFloat16: feedsConvolutions));
         y.add_(identity);
         return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }

@@ -8,7 +8,8 @@ namespace Glass.Model.Layers;
 
 /// <summary>
 /// conv3x3 (no bias) -> avg-pool(down) -> BatchNorm2d -> LeakyReLU(0.2), as the reference's SameBlock. With
-/// <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
+/// <c>feedsConvolutions</c> the output, and the BatchNorm before it, are in the convolutions' precision
+/// (<see cref="ConvolutionKernels.ForConvolution"/>, <see cref="ConvolutionKernels.Conv2d"/>'s keepBFloat16).
 /// </summary>
 public sealed class SameBlock : nn.Module<Tensor, Tensor>
 {
@@ -35,7 +36,7 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x /* (N, in, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor));
+        var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor, keepBFloat16: feedsConvolutions));
         return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
     }
 }

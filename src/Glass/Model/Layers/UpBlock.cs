@@ -9,7 +9,8 @@ namespace Glass.Model.Layers;
 /// <summary>
 /// Bilinear upsampling (align_corners=true) -> conv3x3 (no bias) -> BN -> LeakyReLU(0.2); with
 /// <c>lateUpscaling</c> the upsampling comes last. Every UpBlock of the reference is bilinear. With
-/// <c>feedsConvolutions</c> the output is in the convolutions' precision (<see cref="ConvolutionKernels.ForConvolution"/>).
+/// <c>feedsConvolutions</c> the output, and the BatchNorm before it, are in the convolutions' precision
+/// (<see cref="ConvolutionKernels.ForConvolution"/>, <see cref="ConvolutionKernels.Conv2d"/>'s keepBFloat16).
 /// </summary>
 public sealed class UpBlock : nn.Module<Tensor, Tensor>
 {
@@ -41,7 +42,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = lateUpscaling ? x : Upscale(x);
-        y = norm.forward(conv.forward(y));
+        y = norm.forward(conv.Convolve(y, keepBFloat16: feedsConvolutions));
         y = F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true);
         if (lateUpscaling) y = Upscale(y);
         return y.MoveToOuterDisposeScope();

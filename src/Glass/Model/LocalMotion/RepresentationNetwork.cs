@@ -46,7 +46,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames /* (N, 3, H, W) */)
     {
         using var scope = NewDisposeScope();
-        var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.Weight);
+        var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.Weight, keepBFloat16: true);
         x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(x)), 0.2, inplace: true);
         return residuals.forward(x).MoveToOuterDisposeScope();
     }
