@@ -1,9 +1,7 @@
-using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Model.GlobalMotion;
 
@@ -44,7 +42,7 @@ public sealed class MaskingNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // Every activation inside feeds only convolutions, so it is kept in their precision (bfloat16 halves its memory).
-        var x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(conv1.Convolve(frames, keepBFloat16: true))), 0.2, inplace: true);
+        var x = BlockActivation.LeakyRelu(bn1.forward(conv1.Convolve(frames, keepBFloat16: true)), feedsConvolutions: true);
         return residuals.forward(x).sigmoid_().MoveToOuterDisposeScope();
     }
 }

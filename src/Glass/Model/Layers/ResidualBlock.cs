@@ -49,12 +49,12 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // conv2 alone reads this activation.
         var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor, keepBFloat16: true));
-        y = F.leaky_relu(ConvolutionKernels.ForConvolution(y), 0.2, inplace: true);
+        y = BlockActivation.LeakyRelu(y, feedsConvolutions: true);
         y = bn2.forward(conv2.Convolve(y, keepBFloat16: feedsConvolutions));
         // 1x1 convolution and average pooling commute; pooling first does a quarter of the multiply-adds.
         var identity = shortcut is not { } sc ? x
             : sc.Norm.forward(sc.Conv.Convolve(downsampleFactor == 1 ? x : F.avg_pool2d(x, downsampleFactor), keepBFloat16: feedsConvolutions));
         y.add_(identity);
-        return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
+        return BlockActivation.LeakyRelu(y, feedsConvolutions).MoveToOuterDisposeScope();
     }
 }

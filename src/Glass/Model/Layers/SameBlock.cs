@@ -2,7 +2,6 @@ using Glass.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Model.Layers;
 
@@ -37,6 +36,6 @@ public sealed class SameBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = bn1.forward(PooledConvolution.Conv3x3AvgPool(conv1, x, downsampleFactor, keepBFloat16: feedsConvolutions));
-        return F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true).MoveToOuterDisposeScope();
+        return BlockActivation.LeakyRelu(y, feedsConvolutions).MoveToOuterDisposeScope();
     }
 }

@@ -43,7 +43,7 @@ public sealed class UpBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = lateUpscaling ? x : Upscale(x);
         y = norm.forward(conv.Convolve(y, keepBFloat16: feedsConvolutions));
-        y = F.leaky_relu(feedsConvolutions ? ConvolutionKernels.ForConvolution(y) : y, 0.2, inplace: true);
+        y = BlockActivation.LeakyRelu(y, feedsConvolutions);
         if (lateUpscaling) y = Upscale(y);
         return y.MoveToOuterDisposeScope();
     }

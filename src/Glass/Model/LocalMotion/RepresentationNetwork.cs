@@ -1,9 +1,7 @@
-using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Glass.Model.LocalMotion;
 
@@ -47,7 +45,7 @@ public sealed class RepresentationNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = PooledConvolution.Conv3x3AvgPool2(frames, conv1.Weight, keepBFloat16: true);
-        x = F.leaky_relu(ConvolutionKernels.ForConvolution(bn1.forward(x)), 0.2, inplace: true);
+        x = BlockActivation.LeakyRelu(bn1.forward(x), feedsConvolutions: true);
         return residuals.forward(x).MoveToOuterDisposeScope();
     }
 }
