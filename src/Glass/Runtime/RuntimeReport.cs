@@ -1,3 +1,4 @@
+using Glass.Model.Kernels;
 using TorchSharp;
 
 namespace Glass.Runtime;
@@ -19,6 +20,9 @@ public static class RuntimeReport
         yield return $"threads       {torch.get_num_threads()} (libtorch intra-op); CUDA available: {torch.cuda.is_available()}";
         yield return $"NNPACK        {(LibTorchNative.NnpackEnabled() switch { false => "off (Glass switches it off: never used, and its start-up warning is noise)", true => "on", null => "unknown" })}";
         yield return $"malloc        {HeapRetention.Mode}";
+        yield return $"convolutions  {(ConvolutionKernels.Process.Force == ConvolutionFormulation.Direct
+            ? $"direct: libtorch's kernels as they are, no workaround ({ConvolutionKernels.EnvironmentVariable}=direct, for a diagnosis)"
+            : $"guarded: known faults routed around by rule, other cases checked once against float64 ({ConvolutionKernels.EnvironmentVariable}=direct switches this off)")}";
         using var x = torch.ones(2, 3);
         yield return $"tensor check  sum(ones(2,3)) = {x.sum().item<float>()}";
     }

@@ -8,7 +8,8 @@ public static class TorchRuntime
     static readonly Lazy<bool> NnpackOff = new(LibTorchNative.DisableNnpack);
 
     /// <summary>Loads libtorch, switches NNPACK off (see <see cref="LibTorchNative.DisableNnpack"/>: no start-up
-    /// noise on CPUs NNPACK does not know), keeps freed tensor memory in the process (<see cref="HeapRetention"/>) and applies the thread count (0 keeps libtorch's default).</summary>
+    /// noise on CPUs NNPACK does not know), keeps freed tensor memory in the process (<see cref="HeapRetention"/>), applies the thread count (0 keeps libtorch's default)
+    /// and the diagnostic switch <see cref="Model.Kernels.ConvolutionKernels.EnvironmentVariable"/>.</summary>
     public static void Initialize(int threads = 0)
     {
         HeapRetention.Ensure();
@@ -18,6 +19,7 @@ public static class TorchRuntime
         int current = torch.get_num_threads(); // also loads libtorch itself (TorchSharp's first call does)
         if (threads > 0 && current != threads) torch.set_num_threads(threads);
         _ = NnpackOff.Value;
+        Model.Kernels.ConvolutionKernels.Process.Force = Model.Kernels.ConvolutionKernels.ForcedByEnvironment();
     }
 
     /// <summary>Applies a config's `runtime:` section (threads, convolution precision) and returns its device.</summary>

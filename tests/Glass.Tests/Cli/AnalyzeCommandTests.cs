@@ -27,6 +27,7 @@ public sealed class ReferenceModelFixture : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
+[Collection(nameof(LibTorchThreads))]
 public class AnalyzeCommandTests(ITestOutputHelper log, ReferenceModelFixture model) : IClassFixture<ReferenceModelFixture>
 {
     static string Seed1 => TestPaths.ReferenceSeed1;
@@ -72,19 +73,32 @@ public class AnalyzeCommandTests(ITestOutputHelper log, ReferenceModelFixture mo
         return (shift, maskMean, maxDiff, (double)far / total);
     }
 
+    /// <summary>The authors' local action ids, and shifts and mask means within 1e-4, at one and two threads (libtorch
+    /// picks other kernels at each: the faulty ones of docs/cpu-kernels.md differed by thread count).</summary>
     [Theory]
-    [InlineData("clip0")]
-    [InlineData("clip1")]
-    public void MatchesTheReferenceOnFixtureClips(string name)
+    [InlineData("clip0", 1)]
+    [InlineData("clip1", 1)]
+    [InlineData("clip0", 2)]
+    [InlineData("clip1", 2)]
+    public void MatchesTheReferenceOnFixtureClips(string name, int threads)
     {
         var clip = Path.Combine(Seed1, name);
         var outDir = Path.Combine(TestPaths.NewTempDir(), "out");
-        using (var frames = ClipFrames.Read(clip, model.Config.Data, CPU))
-        using (var analysis = ClipAnalysis.Run(model.Model, model.Config, frames))
+        int before = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            using var frames = ClipFrames.Read(clip, model.Config.Data, CPU);
+            using var analysis = ClipAnalysis.Run(model.Model, model.Config, frames);
             analysis.Write(outDir);
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
         var (shift, maskMean, maskMax, far) = Compare(outDir, clip);
-        log.WriteLine($"{name}: max |shift error| {shift:E2}, max |mask_mean error| {maskMean:E2}, max mask pixel diff {maskMax} gray levels, {far:P3} pixels off by > 1");
-        Assert.True(shift < 1e-3, $"shift error {shift}");
+        log.WriteLine($"{name} at {threads} thread(s): max |shift error| {shift:E2}, max |mask_mean error| {maskMean:E2}, max mask pixel diff {maskMax} gray levels, {far:P3} pixels off by > 1");
+        Assert.True(shift < 1e-4, $"shift error {shift}");
         Assert.True(maskMean < 1e-4, $"mask mean error {maskMean}");
         Assert.True(far < 0.001, $"{far:P3} of mask pixels differ by more than one gray level");
     }
@@ -103,7 +117,7 @@ public class AnalyzeCommandTests(ITestOutputHelper log, ReferenceModelFixture mo
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains("analysis.json, masks/, backgrounds/, reconstructions/ for 6 frames", run.StdOut);
         var (shift, _, _, far) = Compare(outDir, clip);
-        Assert.True(shift < 1e-3 && far < 0.001, $"shift {shift}, mask pixels off {far:P3}");
+        Assert.True(shift < 1e-4 && far < 0.001, $"shift {shift}, mask pixels off {far:P3}");
 
         // A config with another architecture next to our checkpoint is refused, naming the key.
         var tennis = Path.Combine(TestPaths.ReferenceConfigs, "tennis_single_player.yaml");

@@ -18,6 +18,24 @@ public class InfoCommandTests
         // The CPU configuration's 64 -> 33 shortcut is fault 1's shape: padded by rule.
         Assert.Matches(@"1x1 64->33 cl .*uses padded-channels \(rule\)", result.StdOut);
         Assert.DoesNotContain("NNPACK!", result.StdErr);
+        Assert.Matches(@"(?m)^convolutions\s+guarded: ", result.StdOut);
+    }
+
+    /// <summary>GLASS_CONVOLUTION_KERNELS=direct (the workaround off, for a diagnosis) is reported and warned about;
+    /// a value it does not know is a one-line error.</summary>
+    [Fact]
+    public void InfoReportsTheDiagnosticSwitch()
+    {
+        var config = Path.Combine(TestPaths.RepoRoot, "configs", "wsprites-cpu.yaml");
+        var direct = CliProcess.RunWith(new Dictionary<string, string> { ["GLASS_CONVOLUTION_KERNELS"] = "direct" }, "info", "--threads", "1", "--config", config);
+        Assert.True(direct.ExitCode == 0, direct.StdErr);
+        Assert.Matches(@"(?m)^convolutions\s+direct: libtorch's kernels as they are, no workaround", direct.StdOut);
+        Assert.StartsWith("warning: GLASS_CONVOLUTION_KERNELS=direct: ", direct.StdErr);
+
+        var typo = CliProcess.RunWith(new Dictionary<string, string> { ["GLASS_CONVOLUTION_KERNELS"] = "drect" }, "info", "--threads", "1", "--config", config);
+        Assert.Equal(1, typo.ExitCode);
+        var line = Assert.Single(typo.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: GLASS_CONVOLUTION_KERNELS='drect' is not a setting", line);
     }
 
     [Fact]

@@ -118,6 +118,39 @@ public class ConvolutionSelfCheckTests
             Assert.Equal(tail, KnownKernelFaults.HasOutputChannelTail(shape with { OutChannels = outChannels }));
     }
 
+    /// <summary>
+    /// The diagnostic switch (GLASS_CONVOLUTION_KERNELS=direct) really switches the workaround off: fault 1's shape
+    /// runs the direct kernel, so an injected fault there shows, and fault 2's contiguous case stays contiguous.
+    /// </summary>
+    [Fact]
+    public void WithTheWorkaroundSwitchedOffTheDirectKernelRunsEveryShape()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Assert.Null(ConvolutionKernels.ParseSetting(null));
+        Assert.Null(ConvolutionKernels.ParseSetting(""));
+        Assert.Null(ConvolutionKernels.ParseSetting("guarded"));
+        Assert.Equal(ConvolutionFormulation.Direct, ConvolutionKernels.ParseSetting("direct"));
+        var e = Assert.Throws<GlassException>(() => ConvolutionKernels.ParseSetting("Direct "));
+        Assert.Contains("GLASS_CONVOLUTION_KERNELS='Direct '", e.Message);
+
+        var seen = new List<(ConvolutionFormulation, ConvolutionShape)>();
+        var kernels = new ConvolutionKernels
+        {
+            Force = ConvolutionKernels.ParseSetting("direct"),
+            Perturb = (f, s, y) => { seen.Add((f, s)); return f == ConvolutionFormulation.Direct ? ChannelTailFault(y) : y; },
+        };
+        var (x, w, b) = Operands(16, 64, 65, 1);
+        using (ConvolutionKernels.Use(kernels))
+        {
+            Assert.True(ErrorToExact(ConvolutionKernels.Conv2d(x, w, b), x, w, b, 0) > 0.1);
+            var g = new Generator(5);
+            ConvolutionKernels.Conv2d(randn([2, 33, 12, 16], generator: g), randn([16, 33, 3, 3], generator: g), padding: [1, 1]);
+        }
+        Assert.Empty(kernels.Checks);
+        Assert.Equal([(ConvolutionFormulation.Direct, true), (ConvolutionFormulation.Direct, false)], seen.Select(p => (p.Item1, p.Item2.ChannelsLast)));
+    }
+
     /// <summary>Fault 2's case: a contiguous 3x3 convolution with 33 input channels runs channels-last.</summary>
     [Fact]
     public void ContiguousConvolutionsWithAnInputChannelTailRunChannelsLast()

@@ -1,6 +1,7 @@
 using System.Text;
 using Glass.Config;
 using Glass.Model;
+using Glass.Model.Kernels;
 using Glass.Model.Layers;
 using Glass.Training;
 using TorchSharp;
@@ -108,7 +109,7 @@ public class Float64AgreementTests
         var g = new Generator(13);
         var las = config.ActionSeparator;
         int s = las.RepresentationNetwork.OutChannels;
-        var report = new StringBuilder($"{label}: max |float32 - float64| / max(1, rms)\n");
+        var report = new StringBuilder($"{label}, convolutions {(ConvolutionKernels.Current.Force is { } f ? $"forced {f}" : "guarded")}: max |float32 - float64| / max(1, rms)\n");
         var failures = new List<string>();
         void Compare(string name, Tensor y32, Tensor y64)
         {

@@ -30,11 +30,30 @@ public sealed class ConvolutionKernels
     public bool SelfCheck { get; init; } = true;
 
     /// <summary>
-    /// Every CPU convolution uses this formulation (no rule, no self-check). The reference parity test uses
+    /// Every CPU convolution uses this formulation (no rule, no self-check; Direct not even fault 2's channels-last
+    /// re-layout: the workaround switched off, <see cref="EnvironmentVariable"/>). The reference parity test uses
     /// <see cref="ConvolutionFormulation.Unfolded"/>: GEMM arithmetic, whose float32 rounding is about half of
     /// oneDNN's direct kernels' and like the reference's (docs/cpu-kernels.md, "Parity with the reference").
     /// </summary>
-    public ConvolutionFormulation? Force { get; init; }
+    public ConvolutionFormulation? Force { get; set; }
+
+    /// <summary>
+    /// The environment variable that switches the workaround off, for a diagnosis on a CPU suspected of faulty kernels:
+    /// "direct" runs every convolution of <see cref="Process"/> on libtorch's kernels as they are (no rule, no self-check),
+    /// so `Float64AgreementTests` and `glass analyze` show what the faults do; "guarded" or unset is the default.
+    /// </summary>
+    public const string EnvironmentVariable = "GLASS_CONVOLUTION_KERNELS";
+
+    /// <summary>What <see cref="EnvironmentVariable"/> asks of <see cref="Process"/>: null (guarded) or Direct.</summary>
+    public static ConvolutionFormulation? ForcedByEnvironment() => ParseSetting(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>A value of <see cref="EnvironmentVariable"/>: null for guarded (also unset or empty), Direct for direct.</summary>
+    public static ConvolutionFormulation? ParseSetting(string? value) => value switch
+    {
+        null or "" or "guarded" => null,
+        "direct" => ConvolutionFormulation.Direct,
+        var other => throw new GlassException($"{EnvironmentVariable}='{other}' is not a setting; use guarded (the default) or direct (no workaround for faulty kernels, for a diagnosis), or unset it"),
+    };
 
     /// <summary>
     /// Test hook (fault injection): rewrites the result of a formulation, in the model's convolutions and in
@@ -98,7 +117,7 @@ public sealed class ConvolutionKernels
     {
         var shape = ConvolutionShape.Of(x, weight, bias, stride, padding, groups);
         if (x.device_type != DeviceType.CPU) return Compute(ConvolutionFormulation.Direct, x, weight, bias, shape, bfloat16: false);
-        if (KnownKernelFaults.NeedsChannelsLast(shape))
+        if (Force != ConvolutionFormulation.Direct && KnownKernelFaults.NeedsChannelsLast(shape))
         {
             weight = ChannelsLast.Of(weight);
             shape = shape with { ChannelsLast = true };
