@@ -9,7 +9,7 @@ ConvolutionKernels.Process.Checked += check =>
 {
     if (check.Switched) Console.Error.WriteLine($"note: convolution {check} (docs/cpu-kernels.md)");
 };
-if (Environment.GetEnvironmentVariable(ConvolutionKernels.EnvironmentVariable) == "direct")
+if (ConvolutionKernels.DirectByEnvironment)
     Console.Error.WriteLine($"warning: {ConvolutionKernels.EnvironmentVariable}=direct: convolutions run without the workaround for faulty CPU kernels (docs/cpu-kernels.md); unset it for real results");
 // Ctrl-C cancels the command's token; long commands (training) finish their step and write a
 // checkpoint, so give them time before the process is terminated.

@@ -44,6 +44,12 @@ public sealed class ConvolutionKernels
     /// </summary>
     public const string EnvironmentVariable = "GLASS_CONVOLUTION_KERNELS";
 
+    /// <summary>True when <see cref="EnvironmentVariable"/> switches the workaround off (for the CLI's warning, which comes
+    /// before any command reads the setting; a typo is reported by <see cref="ForcedByEnvironment"/>).</summary>
+    public static bool DirectByEnvironment => Environment.GetEnvironmentVariable(EnvironmentVariable) == DirectSetting;
+
+    const string DirectSetting = "direct";
+
     /// <summary>What <see cref="EnvironmentVariable"/> asks of <see cref="Process"/>: null (guarded) or Direct.</summary>
     public static ConvolutionFormulation? ForcedByEnvironment() => ParseSetting(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
@@ -51,7 +57,7 @@ public sealed class ConvolutionKernels
     public static ConvolutionFormulation? ParseSetting(string? value) => value switch
     {
         null or "" or "guarded" => null,
-        "direct" => ConvolutionFormulation.Direct,
+        DirectSetting => ConvolutionFormulation.Direct,
         var other => throw new GlassException($"{EnvironmentVariable}='{other}' is not a setting; use guarded (the default) or direct (no workaround for faulty kernels, for a diagnosis), or unset it"),
     };
 
